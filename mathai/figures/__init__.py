@@ -1,0 +1,91 @@
+"""The paper's figures: one plotting function per figure, byte-reproducible.
+
+Each module ``mathai/figures/<name>.py`` defines ``FIGURES = {theorem_id: (figure_function, ...)}``. A figure
+function takes a ``load(experiment, config, result_type)`` callable (which runs the experiment through the on-disk
+cache of :mod:`mathai.cache`) and returns a matplotlib Figure; it plots and never computes with JAX itself. Its name
+is the figure's file name.
+
+Same seed, same package versions, same machine: same bytes. The Agg backend, fixed rcParams (DejaVu Sans, which
+matplotlib ships), PDF metadata without dates, PNG metadata without the software line, and ``svg.hashsalt`` fixed.
+The versions that made the figures are written beside them in ``VERSIONS.json``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import platform
+from functools import cache, partial
+from pathlib import Path
+from typing import Callable
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from mathai.cache import cached  # noqa: E402
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "figure.figsize": (5.0, 3.2),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "svg.hashsalt": "mathai",
+    "pdf.fonttype": 42,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+}
+
+
+@cache
+def registry() -> dict[str, tuple[Callable, ...]]:
+    """theorem id -> its figure functions, from every module of this package that defines FIGURES."""
+    found: dict[str, tuple[Callable, ...]] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for theorem_id, functions in getattr(module, "FIGURES", {}).items():
+            found[theorem_id] = found.get(theorem_id, ()) + tuple(functions)
+    return found
+
+
+def save(figure, name: str, directory: Path) -> list[Path]:
+    """Write ``name.pdf`` and ``name.png`` with no timestamps or other varying metadata; close the figure."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [directory / f"{name}.pdf", directory / f"{name}.png"]
+    figure.savefig(paths[0], metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
+    figure.savefig(paths[1], metadata={"Software": None})
+    plt.close(figure)
+    return paths
+
+
+def versions() -> dict[str, str]:
+    """The versions that decide a figure's bytes."""
+    import jax
+    import numpy
+    import sympy
+
+    from mathai import __version__
+
+    return {"mathai": __version__, "python": platform.python_version(), "jax": jax.__version__,
+            "numpy": numpy.__version__, "sympy": sympy.__version__, "matplotlib": matplotlib.__version__,
+            "machine": platform.machine()}
+
+
+def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False,
+           cache_directory: Path | None = None) -> list[Path]:
+    """Draw every figure of ``theorem_id`` into ``directory``; returns the files written."""
+    load = partial(_load, seed=seed, fresh=fresh, directory=cache_directory)
+    written = []
+    with plt.rc_context(STYLE):
+        for function in registry().get(theorem_id, ()):
+            written += save(function(load), function.__name__, directory)
+    (directory / "VERSIONS.json").write_text(json.dumps(versions(), indent=1, sort_keys=True) + "\n")
+    return written
+
+
+def _load(experiment, config, result_type, *, seed, fresh, directory):
+    return cached(experiment, config, seed, result_type, fresh=fresh, directory=directory)

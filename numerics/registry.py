@@ -1,0 +1,57 @@
+"""Run every check of a theorem: its symbolic proofs (from :mod:`theorems`) and its numeric experiments.
+
+Each module ``numerics/<name>.py`` that defines ``VERIFY = {theorem_id: verify}`` contributes numeric checks, where
+``verify(key) -> list[Check]`` runs the default experiment. :func:`run` is what ``mathai verify`` and the tests call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import time
+from functools import cache
+from typing import Callable, Iterator
+
+import jax
+
+from theorems import Theorem, all_theorems
+from theorems.core import Check
+
+
+@cache
+def numeric_verifiers() -> dict[str, Callable[[jax.Array], list[Check]]]:
+    """theorem id -> the function that runs its default experiment and returns its numeric checks."""
+    found: dict[str, Callable] = {}
+    for module_name in sorted({t.module for t in all_theorems()}):
+        try:
+            module = importlib.import_module(f"numerics.{module_name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"numerics.{module_name}":
+                raise
+            continue
+        found.update(getattr(module, "VERIFY", {}))
+    return found
+
+
+def symbolic_checks(theorem: Theorem) -> Iterator[Check]:
+    """Run each proof step; a step's seconds are the time of the whole step, SymPy construction included."""
+    for proof in theorem.proofs:
+        start = time.perf_counter()
+        check = proof()
+        yield dataclasses.replace(check, seconds=time.perf_counter() - start)
+
+
+def numeric_checks(theorem: Theorem, seed: int) -> list[Check]:
+    """The theorem's numeric checks at ``seed``; a check without its own timing gets its experiment's time."""
+    verify = numeric_verifiers().get(theorem.id)
+    if verify is None:
+        return []
+    start = time.perf_counter()
+    checks = verify(jax.random.key(seed))
+    elapsed = time.perf_counter() - start
+    return [c if c.seconds else dataclasses.replace(c, seconds=elapsed) for c in checks]
+
+
+def run(theorem: Theorem, seed: int = 0) -> list[Check]:
+    """Every check of ``theorem``: symbolic proofs first, then the numeric experiment at ``seed``."""
+    return [*symbolic_checks(theorem), *numeric_checks(theorem, seed)]
