@@ -1,0 +1,174 @@
+r"""Properties of <S,T>_F = tr(S T^*): the symbolic proofs, and the floating-point sides within their rounding bound.
+
+Values are drawn in the range the experiment states: magnitudes in [2^-8, 2^8] (or exactly 0), random signs, so
+that nothing underflows or overflows and the standard model of rounding applies. NumPy checks the properties at
+many shapes; the jitted JAX path is checked at a few shape buckets, so that JIT compiles a handful of programs.
+Every tolerance is the rounding bound C(m, n, u) · sum|S_ij||T_ij| of theorems.frobenius, lambdified.
+"""
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from numerics import frobenius as experiment
+from numerics.measure import unit_roundoff
+from theorems import get
+from theorems.frobenius import THEOREM
+from theorems.rounding import gamma
+
+MAGNITUDE = st.one_of(st.just(0.0), st.floats(2.0**-8, 2.0**8))
+REAL = st.tuples(st.booleans(), MAGNITUDE).map(lambda sm: -sm[1] if sm[0] else sm[1])
+SHAPES = hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=8)  # larger: numerics.frobenius
+BUCKETS = ((1, 7), (7, 1), (5, 5), (8, 3))
+
+
+@st.composite
+def pairs(draw, dtype, shapes=SHAPES):
+    """Two matrices of one shape in ``dtype`` with entries (and imaginary parts) in the stated range."""
+    shape = draw(shapes)
+    real = np.dtype(dtype).kind != "c"
+    parts = [draw(hnp.arrays(np.float64, shape, elements=REAL)) for _ in range(2 if real else 4)]
+    if real:
+        return parts[0].astype(dtype), parts[1].astype(dtype)
+    return (parts[0] + 1j * parts[1]).astype(dtype), (parts[2] + 1j * parts[3]).astype(dtype)
+
+
+def bound(S, T):
+    m, n = S.shape
+    scale = np.sum(np.abs(S.astype(np.complex128)) * np.abs(T.astype(np.complex128)))
+    return experiment.rounding_constant(m, n, S.dtype) * scale
+
+
+def test_every_symbolic_proof_holds():
+    failed = [c.claim for c in (proof() for proof in THEOREM.proofs) if not c.holds]
+    assert not failed
+
+
+def test_registry_and_aliases():
+    assert get("trace-identity") is THEOREM and get("frobenius-trace") is THEOREM
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "complex128"])
+@given(data=st.data())
+def test_numpy_sum_and_trace_agree_within_rounding_bound(dtype, data):
+    S, T = data.draw(pairs(dtype))
+    by_sum, by_trace = np.sum(S * np.conj(T)), np.trace(S @ np.conj(T).T)
+    assert abs(complex(by_sum) - complex(by_trace)) <= bound(S, T)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex64", "float64", "complex128"])
+@settings(max_examples=30)  # the jitted path at a few buckets; NumPy above covers the many shapes
+@given(data=st.data())
+def test_jitted_sum_and_trace_agree_within_rounding_bound(dtype, data):
+    S, T = data.draw(pairs(dtype, shapes=st.sampled_from(BUCKETS)))
+    by_sum = jax.jit(experiment.sum_form)(S, T)
+    by_trace = jax.jit(experiment.trace_form)(S, T)
+    assert abs(complex(by_sum) - complex(by_trace)) <= bound(S, T)
+
+
+@given(pairs("float64", shapes=st.sampled_from(BUCKETS)))
+def test_real_inner_product_is_exactly_symmetric(st_pair):
+    """S_ij T_ij and T_ij S_ij are the same rounded products, summed in the same order: bitwise equal."""
+    S, T = st_pair
+    assert jax.jit(experiment.sum_form)(S, T) == jax.jit(experiment.sum_form)(T, S)
+
+
+@given(pairs("complex128", shapes=st.sampled_from(BUCKETS)))
+def test_complex_inner_product_is_conjugate_symmetric(st_pair):
+    """<S,T> = conj(<T,S>); in floating point each side carries its own rounding error, c_mn sum|S||T|."""
+    S, T = st_pair
+    forward, backward = jax.jit(experiment.sum_form)(S, T), jax.jit(experiment.sum_form)(T, S)
+    assert abs(complex(forward) - np.conj(complex(backward))) <= 2 * bound(S, T)
+
+
+@given(pairs("float64"), pairs("float64"), st.integers(-4, 4), st.integers(-4, 4))
+def test_bilinear_in_the_first_argument(st_pair, r_pair, a_exp, b_exp):
+    r"""<aS + bR, T> = a<S,T> + b<R,T> for a, b powers of two (so aS, bR are exact).
+
+    Left: one rounding per entry of aS + bR, then a length-mn inner product: error <= gamma_{mn+1} sum(|aS|+|bR|)|T|.
+    Right: two inner products (gamma_mn each), scaled exactly, then one addition: <= gamma_{mn+1} sum(|aS|+|bR|)|T|.
+    """
+    (S, T), (R, _) = st_pair, r_pair
+    if R.shape != S.shape:
+        R = np.resize(R, S.shape)
+    a, b = 2.0**a_exp, 2.0**b_exp
+    lhs = np.sum((a * S + b * R) * T)
+    rhs = a * np.sum(S * T) + b * np.sum(R * T)
+    scale = np.sum((np.abs(a * S) + np.abs(b * R)) * np.abs(T))
+    g = float(gamma(S.size + 1, unit_roundoff("float64")))
+    assert abs(lhs - rhs) <= 2 * g * scale
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@given(data=st.data())
+def test_cauchy_schwarz(dtype, data):
+    r"""|fl<S,T>| <= (1+gamma_mn) / ((1-gamma_mn)(1-u)^3) fl||S|| fl||T||.
+
+    |fl<S,T>| <= |<S,T>| + gamma_mn sum|S||T| <= (1+gamma_mn) ||S|| ||T|| (Cauchy-Schwarz twice), and each computed
+    norm sqrt(fl(sum S^2)) is at least sqrt(1-gamma_mn)(1-u) times the exact one, the final product (1-u).
+    """
+    S, T = data.draw(pairs(dtype))
+    u, N = unit_roundoff(dtype), S.size
+    g = float(gamma(N, u))
+    factor = (1 + g) / ((1 - g) * (1 - u) ** 3)
+    assert abs(np.sum(S * T)) <= factor * np.sqrt(np.sum(S * S)) * np.sqrt(np.sum(T * T))
+
+
+@given(pairs("float64"))
+def test_cauchy_schwarz_is_tight_for_parallel_matrices(st_pair):
+    """For T = S the inequality is an equality: the check above could not pass by being vacuous."""
+    S, _ = st_pair
+    g = float(gamma(S.size + 2, unit_roundoff("float64")))
+    norm2 = np.sqrt(np.sum(S * S)) ** 2
+    assert abs(np.sum(S * S) - norm2) <= 2 * g * norm2
+
+
+SMALL = experiment.Config(shapes=((1, 64), (64, 1), (3, 5), (16, 16)), batch=4)
+
+
+@pytest.fixture(scope="module")
+def small_result():
+    return experiment.experiment(SMALL, jax.random.key(0))
+
+
+def test_experiment_checks_hold(small_result):
+    checks = experiment.checks(small_result, SMALL)
+    assert len(checks) == len(SMALL.shapes) * len(SMALL.dtypes)
+    assert all(c.holds for c in checks), [c.claim for c in checks if not c.holds]
+
+
+def test_experiment_is_reproducible(small_result):
+    again = experiment.experiment(SMALL, jax.random.key(0))
+    np.testing.assert_array_equal(again.ratio, small_result.ratio)
+
+
+def test_checks_fail_when_the_bound_is_a_hundred_times_too_small(small_result):
+    """The bound is not vacuous: at 3x5 the measured error is a few percent of it, so bound/100 is exceeded."""
+    shrunk = dataclasses.replace(small_result, ratio=small_result.ratio * 100)
+    assert not all(c.holds for c in experiment.checks(shrunk, SMALL))
+
+
+def test_checks_fail_for_a_wrong_identity(monkeypatch):
+    """tr(S T) in place of tr(S T^*) (square shapes) is far outside the rounding bound."""
+    monkeypatch.setattr(experiment, "trace_form", lambda S, T: jnp.trace(S @ T))
+    config = experiment.Config(shapes=((4, 4),), dtypes=("float64",), batch=4)
+    try:  # a config no other test uses, so the jit cache cannot hand back a program traced with the real form
+        result = experiment.experiment(config, jax.random.key(1))
+    finally:
+        experiment._measure.clear_cache()
+    assert not any(c.holds for c in experiment.checks(result, config))
+
+
+def test_config_rejects_bad_values():
+    with pytest.raises(ValueError, match="dtype 'float8'"):
+        experiment.Config(dtypes=("float8",))
+    with pytest.raises(ValueError, match=r"shape \(0, 3\)"):
+        experiment.Config(shapes=((0, 3),))
+    with pytest.raises(ValueError, match="batch must be >= 1, got 0"):
+        experiment.Config(batch=0)

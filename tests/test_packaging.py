@@ -1,0 +1,30 @@
+"""The README's two commands are the ones that run; the statement layer never loads JAX."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_commands() -> list[str]:
+    blocks = re.findall(r"```bash\n(.*?)\n```", (ROOT / "README.md").read_text(), flags=re.S)
+    return [b.strip() for b in blocks[:2]]
+
+
+def test_readme_opens_with_the_run_and_test_commands():
+    run, test = readme_commands()
+    assert "mathai verify" in run and "pip install" in run
+    assert "pytest" in test and ".[test]" in test
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line and not line.startswith(("#", "set ", "cd "))]
+    assert ci_lines == [readme_commands()[1]]
+
+
+def test_statements_load_without_jax():
+    code = "import sys, theorems; theorems.all_theorems(); assert 'jax' not in sys.modules, 'jax was imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
