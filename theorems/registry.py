@@ -13,8 +13,6 @@ from functools import cache
 import theorems
 from theorems.core import Theorem
 
-_NOT_RESULTS = {"core", "registry", "rounding"}
-
 
 class UnknownTheorem(KeyError):
     """An id or alias that names no theorem; the message lists the known ids."""
@@ -32,8 +30,6 @@ def all_theorems() -> tuple[Theorem, ...]:
     """Every registered theorem, in module order then declaration order."""
     found: list[Theorem] = []
     for info in sorted(pkgutil.iter_modules(theorems.__path__), key=lambda m: m.name):
-        if info.name in _NOT_RESULTS:
-            continue
         module = importlib.import_module(f"theorems.{info.name}")
         found.extend(getattr(module, "THEOREMS", ()))
     ids = [t.id for t in found]
