@@ -1,0 +1,237 @@
+"""How to cite a theorem: its original reference, this software, and the statement ready to paste.
+
+Three formats, one source: the :class:`~theorems.core.Reference` of the theorem, the software's own record in
+``CITATION.cff`` (title, version, authors, repository) and the SymPy statement rendered by ``sympy.latex``. Nothing
+here is typed twice: ``mathai cite``, the notes pages in ``docs/`` and the paper's bibliography all call these
+functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from theorems.core import Reference, Theorem
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The source tree (the package is installed in editable mode; a wheel has no CITATION.cff and uses defaults)."""
+
+FORMATS = ("bibtex", "latex", "markdown")
+
+
+@dataclass(frozen=True)
+class Software:
+    """The software citation, read from CITATION.cff."""
+
+    title: str
+    version: str
+    authors: tuple[str, ...]
+    url: str = ""
+    license: str = ""
+
+    @property
+    def short_title(self) -> str:
+        return self.title.split(":")[0].strip()
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def read_citation_cff(path: Path = ROOT / "CITATION.cff") -> Software:
+    """Title, version, authors, repository and license from a CITATION.cff file.
+
+    Reads the flat keys and the ``authors`` list (``name``, or ``given-names`` + ``family-names``): the subset of
+    the Citation File Format this project writes, so no YAML parser is needed. The installed package's version
+    wins over the file's when they differ, since it is what actually ran.
+    """
+    from mathai import __version__
+
+    flat: dict[str, str] = {}
+    authors: list[dict[str, str]] = []
+    if path.exists():
+        in_authors = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if not line.startswith((" ", "-")):
+                name, _, value = line.partition(":")
+                in_authors = name.strip() == "authors"
+                flat[name.strip()] = _unquote(value)
+                continue
+            if in_authors:
+                item = line.strip()
+                if item.startswith("- "):
+                    authors.append({})
+                    item = item[2:]
+                name, _, value = item.partition(":")
+                if authors and value:
+                    authors[-1][name.strip()] = _unquote(value)
+    names = tuple(a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names"))))
+                  for a in authors) or ("The mathai developers",)
+    version = __version__ if __version__ != "0+unknown" else flat.get("version", __version__)
+    return Software(title=flat.get("title", "mathai"), version=version, authors=names,
+                    url=flat.get("repository-code", flat.get("url", "")), license=flat.get("license", ""))
+
+
+def module_paths(theorem: Theorem) -> dict[str, str]:
+    """Where a theorem lives in the source tree: statement, experiment, tests (paths relative to the root)."""
+    return {"statement": f"theorems/{theorem.module}.py", "experiment": f"numerics/{theorem.module}.py",
+            "tests": f"tests/test_{theorem.module}.py"}
+
+
+def reference_bibtex(reference: Reference) -> str:
+    """BibTeX of a reference, with the venue of a book as its publisher (BibTeX's ``book`` requires one).
+
+    :meth:`Reference.bibtex` writes a non-article venue as ``howpublished``, which the standard styles ignore for
+    ``@book``; the publisher would vanish from the bibliography.
+    """
+    text = reference.bibtex()
+    if reference.entry_type == "book":
+        text = text.replace("  howpublished = {", "  publisher = {", 1)
+    return text
+
+
+def _bibtex_escape(text: str) -> str:
+    return text.replace("&", r"\&").replace("%", r"\%").replace("#", r"\#")
+
+
+def software_bibtex(software: Software, theorem: Theorem | None = None, entry_type: str = "software") -> str:
+    """``@software`` entry for the package; with a theorem, keyed ``mathai-<id>`` and naming its modules.
+
+    ``entry_type="misc"`` is for classic BibTeX styles, which know no ``@software`` (its version goes in the note).
+    """
+    key = "mathai" if theorem is None else f"mathai-{theorem.id}"
+    title = software.title if theorem is None else f"{software.short_title}: {theorem.title}"
+    fields = {"author": " and ".join("{" + a + "}" for a in software.authors), "title": "{" + title + "}",
+              "version": software.version}
+    if software.url:
+        fields["url"] = software.url
+    notes = [f"version {software.version}"]
+    if theorem is not None:
+        paths = module_paths(theorem)
+        tt = {name: path.replace("_", r"\_") for name, path in {"id": theorem.id, **paths}.items()}
+        notes.insert(0, f"theorem id \\texttt{{{tt['id']}}}, modules \\texttt{{{tt['statement']}}} and "
+                        f"\\texttt{{{tt['experiment']}}}")
+    if entry_type != "software" or theorem is not None:
+        fields["note"] = ", ".join(notes)
+    body = ",\n".join(f"  {name} = {{{_bibtex_escape(value) if name == 'title' else value}}}"
+                      for name, value in fields.items())
+    return f"@{entry_type}{{{key},\n{body}\n}}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Plain text in LaTeX
+# ---------------------------------------------------------------------------------------------------------------
+
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                 "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                 "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
+
+UNICODE_MATH = {
+    "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "×": r"\times", "·": r"\cdot", "√": r"\surd",
+    "∑": r"\sum", "Σ": r"\Sigma", "∞": r"\infty", "∈": r"\in", "→": r"\to", "←": r"\leftarrow",
+    "⟨": r"\langle", "⟩": r"\rangle", "‖": r"\|", "∝": r"\propto", "∂": r"\partial", "∇": r"\nabla",
+    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "η": r"\eta",
+    "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau",
+    "φ": r"\varphi", "ϕ": r"\phi", "ψ": r"\psi", "ω": r"\omega", "Ω": r"\Omega", "Δ": r"\Delta",
+    "Λ": r"\Lambda", "Φ": r"\Phi", "Γ": r"\Gamma", "ℝ": r"\mathbb{R}", "ℂ": r"\mathbb{C}", "ℕ": r"\mathbb{N}",
+    "ᵀ": r"^{\top}", "²": r"^{2}", "³": r"^{3}", "⁻": r"^{-}", "¹": r"^{1}", "∘": r"\circ", "⊙": r"\odot",
+    "⊗": r"\otimes", "−": "-", "±": r"\pm", "∀": r"\forall", "∃": r"\exists", "⊂": r"\subset",
+    "∩": r"\cap", "∪": r"\cup", "⌈": r"\lceil", "⌉": r"\rceil", "⌊": r"\lfloor", "⌋": r"\rfloor",
+    "ℓ": r"\ell", "∫": r"\int", "∥": r"\|", "⋅": r"\cdot", "∗": r"\ast", "…": r"\ldots", "⋯": r"\cdots",
+    "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "ᵢ": "_{i}", "ⱼ": "_{j}", "ₜ": "_{t}", "ₖ": "_{k}", "ₙ": "_{n}",
+}
+"""Unicode symbols that pdflatex's utf8 input does not know, as math-mode LaTeX."""
+
+_TEXT_UNICODE = {"—": "---", "–": "--", "“": "``", "”": "''", "‘": "`", "’": "'", "…": r"\ldots{}",
+                 "\u00a0": "~"}
+
+
+def _pdflatex_safe(char: str) -> bool:
+    """Characters that pdflatex with utf8 input and T1 fonts typesets: ASCII, Latin-1 and Latin Extended-A."""
+    return ord(char) < 0x180
+
+
+def unicode_to_latex(text: str, math: bool) -> str:
+    """Replace the Unicode symbols pdflatex cannot typeset by LaTeX commands (math mode or ``\\ensuremath``).
+
+    A character that is neither typesettable nor known is written as its code point, visibly, rather than
+    breaking the build.
+    """
+    out = []
+    for char in text:
+        if char in _TEXT_UNICODE and not math:
+            out.append(_TEXT_UNICODE[char])
+        elif char in UNICODE_MATH:
+            command = UNICODE_MATH[char]
+            spaced = command + " " if command[-1].isalpha() else command
+            out.append(spaced if math else f"\\ensuremath{{{command}}}")
+        elif _pdflatex_safe(char):
+            out.append(char)
+        else:
+            out.append(f"\\texttt{{[U+{ord(char):04X}]}}")
+    return "".join(out)
+
+
+def escape_text(text: str) -> str:
+    """Plain text (assumptions, claims) as LaTeX text: special characters escaped, Unicode symbols mapped."""
+    escaped = "".join(_TEXT_ESCAPES.get(char, char) for char in text)
+    return unicode_to_latex(escaped, math=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The three formats of `mathai cite`
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def as_bibtex(theorem: Theorem, software: Software) -> str:
+    """The original reference and the software (keyed ``mathai-<id>``), as two BibTeX entries."""
+    return f"{reference_bibtex(theorem.reference)}\n\n{software_bibtex(software, theorem)}\n"
+
+
+def as_latex(theorem: Theorem, software: Software) -> str:
+    """A ``theorem`` environment with the generated statement and assumptions, citing both entries."""
+    paths = module_paths(theorem)
+    assumptions = "\n".join(f"  \\item {escape_text(a)}" for a in theorem.assumptions)
+    body = f"\\[\n  {theorem.latex()}\n\\]"
+    if assumptions:
+        body += f"\nwhere\n\\begin{{itemize}}\n{assumptions}\n\\end{{itemize}}"
+    return (f"% needs \\usepackage{{amsmath,amssymb,amsthm}} and \\newtheorem{{theorem}}{{Theorem}};\n"
+            f"% BibTeX for both citations: mathai cite {theorem.id} --format bibtex\n"
+            f"\\begin{{theorem}}[{escape_text(theorem.title)}~\\cite{{{theorem.reference.key}}}]"
+            f"\\label{{thm:{theorem.id}}}\n{body}\n\\end{{theorem}}\n"
+            f"% Checked by experiment with {software.short_title} {software.version} "
+            f"(\\cite{{mathai-{theorem.id}}}): {paths['statement']}, {paths['experiment']}; "
+            f"mathai verify {theorem.id}\n")
+
+
+def as_markdown(theorem: Theorem, software: Software) -> str:
+    """The statement as Markdown math, the reference, and the software with its module paths."""
+    paths = module_paths(theorem)
+    where = f" ({software.url})" if software.url else ""
+    return (f"{theorem._repr_markdown_()}\n\n"
+            f"Checked by experiment: {software.short_title} {software.version}{where}, statement in "
+            f"`{paths['statement']}`, experiment in `{paths['experiment']}`, tests in `{paths['tests']}`; "
+            f"rerun with `mathai verify {theorem.id}`.\n"
+            f"Software citation: {', '.join(software.authors)}. *{software.title}*, version {software.version}.\n")
+
+
+def cite(theorem: Theorem, fmt: str, software: Software | None = None) -> str:
+    """``theorem`` cited in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    software = software or read_citation_cff()
+    return {"bibtex": as_bibtex, "latex": as_latex, "markdown": as_markdown}[fmt](theorem, software)
+
+
+_BIB_KEY = re.compile(r"@\w+\{([^,\s]+),")
+
+
+def bibtex_keys(text: str) -> list[str]:
+    """The entry keys of a BibTeX text, in order."""
+    return _BIB_KEY.findall(text)
