@@ -151,7 +151,8 @@ def write(report: Report, directory: Path) -> list[Path]:
 
 
 def _verify_seconds(theorem_id: str, cache_dir: Path, timeout: float) -> float:
-    env = {**os.environ, "MATHAI_JAX_CACHE_DIR": str(cache_dir), "MATHAI_JAX_CACHE": "1"}
+    env = {name: value for name, value in os.environ.items() if name != "JAX_COMPILATION_CACHE_DIR"}
+    env.update(MATHAI_JAX_CACHE_DIR=str(cache_dir), MATHAI_JAX_CACHE="1")
     start = time.perf_counter()
     completed = subprocess.run([sys.executable, "-m", "mathai.cli", "verify", theorem_id, "--json"], env=env,
                                capture_output=True, text=True, timeout=timeout)

@@ -1,0 +1,106 @@
+"""`mathai bench`: runs the registered benchmarks, survives a failing one, writes a Markdown table and JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import mathai.bench
+from mathai import cli
+from mathai.bench import Row, report, timeit
+from theorems import all_theorems
+
+ENV = {"jax": "0.0", "backend": "cpu", "device": "cpu", "devices": "1", "machine": "x86_64", "python": "3"}
+
+
+def fast(quick):
+    return [Row("frobenius", "fast", "n=8", 1.5e-6, "s"),
+            Row("frobenius", "fast", "n=16", 3.0e-6, "s", ratio=2.0, ratio_of="n=16 / n=8", note="a|b")]
+
+
+def broken(quick):
+    raise RuntimeError("out of memory at n=2^30")
+
+
+def not_rows(quick):
+    return [("frobenius", 1.0)]
+
+
+def sizes(quick):
+    return [Row("frobenius", "sizes", "quick" if quick else "full", float("nan"), "s")]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_environment(monkeypatch):
+    monkeypatch.setattr(report, "environment", lambda: dict(ENV))
+    monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
+
+
+def test_report_collects_every_row_in_registry_order():
+    result = report.run(["frobenius"], benchmarks={"frobenius": (fast, sizes)})
+    assert [r.case for r in result.rows] == ["n=8", "n=16", "quick"]
+    assert set(result.seconds) == {"frobenius/fast", "frobenius/sizes"} and not result.failures
+
+
+def test_full_passes_quick_false():
+    result = report.run(["frobenius"], quick=False, benchmarks={"frobenius": (sizes,)})
+    assert result.rows[0].case == "full" and result.quick is False
+
+
+def test_a_failing_benchmark_is_recorded_and_the_others_still_run():
+    result = report.run(["frobenius"], benchmarks={"frobenius": (broken, fast, not_rows)})
+    assert len(result.rows) == 2
+    assert [(f.benchmark, "out of memory" in f.error or "not mathai.bench.Row" in f.error)
+            for f in result.failures] == [("broken", True), ("not_rows", True)]
+
+
+def test_markdown_table_names_the_machine_and_has_one_line_per_row():
+    text = report.markdown(report.run(["frobenius"], benchmarks={"frobenius": (fast, broken)}))
+    table = [line for line in text.splitlines() if line.startswith("| frobenius")]
+    assert len(table) == 2 and "| 2 | n=16 / n=8 | a\\|b |" in table[1]
+    assert "cpu device cpu" in text and "JAX 0.0" in text and "**FAILED** frobenius/broken" in text
+
+
+def test_json_has_environment_rows_and_null_for_nan(tmp_path):
+    paths = report.write(report.run(["frobenius"], benchmarks={"frobenius": (fast, sizes)}), tmp_path)
+    assert [p.name for p in paths] == ["bench-cpu.md", "bench-cpu.json"]
+    document = json.loads(paths[1].read_text())
+    assert document["environment"] == ENV and len(document["rows"]) == 3
+    assert document["rows"][2]["value"] is None and document["rows"][1]["ratio"] == 2.0
+
+
+def test_tables_from_different_machines_do_not_overwrite_each_other():
+    gpu = report.file_stem({"backend": "gpu", "device": "NVIDIA H100 80GB HBM3"})
+    assert gpu == "bench-gpu-nvidia-h100-80gb-hbm3" and report.file_stem(ENV) == "bench-cpu"
+
+
+def test_cli_bench_prints_and_writes_the_table(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(mathai.bench, "registry", lambda: {"frobenius": (fast,)})
+    status = cli.main(["bench", "frobenius", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == cli.EXIT_OK and "| frobenius | fast | n=16 |" in out
+    assert (tmp_path / "bench-cpu.md").read_text() == out
+
+
+def test_cli_bench_exits_1_when_a_benchmark_fails(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(mathai.bench, "registry", lambda: {"frobenius": (broken,)})
+    assert cli.main(["bench", "--out", str(tmp_path)]) == cli.EXIT_FAILED
+
+
+def test_cli_bench_with_nothing_to_run_is_bad_input(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(mathai.bench, "registry", lambda: {})
+    assert cli.main(["bench", "frobenius", "--out", str(tmp_path)]) == cli.EXIT_USAGE
+    assert "no benchmarks registered for frobenius" in capsys.readouterr().err
+
+
+def test_registered_benchmarks_belong_to_registered_theorems():
+    ids = {t.id for t in all_theorems()}
+    for theorem_id, functions in mathai.bench.registry().items():
+        assert theorem_id in ids
+        assert functions and all(callable(f) for f in functions)
+
+
+def test_timeit_reports_median_within_min_and_max():
+    timing = timeit(lambda: sum(range(1000)), repeats=5)
+    assert timing.min <= timing.median <= timing.max and timing.repeats >= 5

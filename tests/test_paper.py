@@ -1,0 +1,306 @@
+"""The paper and the notes pages are generated from the registries, reproducibly, and they build.
+
+Most tests feed :mod:`mathai.paper` made-up verdicts (the real ones take every experiment's time); the statements,
+docstrings, references and figure names are the real registered ones, so a theorem that lands is covered at once.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mathai import citation, cli, paper
+from theorems import all_theorems
+from theorems.core import Check, numeric, prove_true
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN_TEX = ROOT / "paper" / "main.tex"
+SPECIAL = set("_%&#$")
+
+
+def fake_verdicts(theorems=None) -> dict[str, list[Check]]:
+    """One symbolic check per registered proof step (named after it, not run) and one numeric check."""
+    verdicts = {}
+    for theorem in theorems or all_theorems():
+        steps = [prove_true(theorem.id, (proof.__doc__ or proof.__name__).splitlines()[0], True)
+                 for proof in theorem.proofs]
+        verdicts[theorem.id] = steps + [numeric(theorem.id, "a measured ratio <= its bound", 0.25, "<=", 1.0)]
+    return verdicts
+
+
+@pytest.fixture(scope="module")
+def figure_registry():
+    from mathai import figures
+
+    return figures.registry()
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory, figure_registry):
+    """The generated paper and notes for every registered theorem, written once for the module."""
+    root = tmp_path_factory.mktemp("paper")
+    shutil.copy(MAIN_TEX, root / "main.tex")
+    paper.write_sources(all_theorems(), fake_verdicts(), paper_dir=root, docs_dir=root / "docs", seed=0,
+                        figure_registry=figure_registry, versions={"jax": "x"})
+    return root
+
+
+def all_tex(root: Path) -> str:
+    return "\n".join(p.read_text() for p in [root / "main.tex", *sorted((root / "generated").glob("*.tex"))])
+
+
+def unescaped(text: str, char: str) -> int:
+    return len(re.findall(r"(?<!\\)" + re.escape(char), text))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Text and docstrings to LaTeX
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@given(st.text(max_size=60))
+def test_escaped_text_has_no_bare_special_characters_and_typesets_in_pdflatex(text):
+    latex = citation.escape_text(text)
+    for char in SPECIAL:
+        assert unescaped(latex, char) == 0
+    assert unescaped(latex, "{") == unescaped(latex, "}")
+    assert all(citation._pdflatex_safe(c) for c in latex)
+
+
+def test_escaped_text_keeps_plain_words():
+    assert citation.escape_text("trace of S and T") == "trace of S and T"
+
+
+def test_markdown_math_is_kept_and_display_math_becomes_brackets():
+    latex = paper.markdown_to_latex(r"We have $\operatorname{tr}(S T^\top)$ and $$\sum_{ij} S_{ij}$$ here.")
+    assert r"$\operatorname{tr}(S T^\top)$" in latex and r"\[\sum_{ij} S_{ij}\]" in latex
+
+
+def test_markdown_markup_becomes_latex_markup():
+    latex = paper.markdown_to_latex("**Slip.** an *emphasis*, ``code_x`` and :func:`rounding_bound`.")
+    assert r"\textbf{Slip.}" in latex and r"\emph{emphasis}" in latex
+    assert r"\texttt{code\_x}" in latex and r"\texttt{rounding\_bound}" in latex
+
+
+def test_markdown_lists_become_itemize():
+    latex = paper.markdown_to_latex("Items:\n\n- first, with a_b\n  continued\n- second")
+    assert latex.count(r"\item") == 2 and r"\begin{itemize}" in latex and "a\\_b continued" in latex
+
+
+def test_unicode_math_symbols_become_commands():
+    assert " ".join(paper.markdown_to_latex("$γ_k ≤ 1$").split()) == r"$\gamma _k \leq 1$"
+    assert r"\ensuremath{\leq}" in citation.escape_text("a ≤ b")
+
+
+def test_a_wrong_conversion_would_be_caught():
+    """The bare-character check above fails on unescaped text: the property can fail."""
+    assert unescaped("S_ij 50%", "_") == 1 and unescaped("S_ij 50%", "%") == 1
+
+
+@pytest.mark.parametrize("theorem", all_theorems(), ids=lambda t: t.id)
+def test_every_registered_docstring_converts_to_balanced_typesettable_latex(theorem):
+    for package in ("theorems", "numerics"):
+        doc = paper._module_doc(package, theorem.module)
+        if doc is None:
+            continue
+        latex = paper.markdown_to_latex(doc)
+        assert unescaped(latex, "{") == unescaped(latex, "}"), f"{package}/{theorem.module}"
+        assert latex.count("$") % 2 == 0 and latex.count(r"\[") == latex.count(r"\]")
+        assert all(citation._pdflatex_safe(c) for c in latex)
+
+
+def test_numbers_are_typeset_in_math_with_powers_of_ten():
+    assert paper.latex_number(1.5e-7) == r"$1.5\times 10^{-7}$"
+    assert paper.latex_number(0.25) == "$0.25$" and paper.latex_number(None) == ""
+    assert paper.latex_number((0, 1)) == r"$[$$0$$,\,$$1$$]$"
+    assert paper.latex_number(float("nan")) == "NaN"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The generated sources cover the registry
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theorem", all_theorems(), ids=lambda t: t.id)
+def test_every_theorem_has_a_generated_statement_and_a_section(sources, theorem):
+    statement = (sources / "generated" / f"{theorem.id}.tex").read_text()
+    section = (sources / "generated" / f"section-{theorem.id}.tex").read_text()
+    assert theorem.latex() in statement and f"\\cite{{{theorem.reference.key}}}" in statement
+    assert f"\\label{{sec:{theorem.id}}}" in section and f"\\input{{generated/{theorem.id}}}" in section
+    assert f"\\input{{generated/section-{theorem.id}}}" in (sources / "generated" / "sections.tex").read_text()
+
+
+@pytest.mark.parametrize("theorem", all_theorems(), ids=lambda t: t.id)
+def test_every_theorem_has_a_figure(figure_registry, theorem):
+    if not figure_registry.get(theorem.id):
+        pytest.skip(f"{theorem.id}: no figure registered yet in mathai/figures/{theorem.module}.py")
+    assert all(callable(f) for f in figure_registry[theorem.id])
+
+
+def test_every_included_figure_is_a_registered_figure_function(sources, figure_registry):
+    names = set(re.findall(r"\\includegraphics(?:\[[^]]*\])?\{figures/([^}]+)\.pdf\}", all_tex(sources)))
+    registered = {f.__name__ for functions in figure_registry.values() for f in functions}
+    assert names == {f.__name__ for t in all_theorems() for f in figure_registry.get(t.id, ())}
+    assert names <= registered
+
+
+def test_every_citation_is_in_the_generated_bibliography(sources):
+    keys = set(citation.bibtex_keys((sources / "generated" / "references.bib").read_text()))
+    cited = {k.strip() for group in re.findall(r"\\cite\{([^}]+)\}", all_tex(sources)) for k in group.split(",")}
+    assert cited and cited <= keys
+    assert {t.reference.key for t in all_theorems()} | {"mathai"} == keys
+
+
+def test_every_reference_is_defined(sources):
+    text = all_tex(sources)
+    labels = set(re.findall(r"\\label\{([^}]+)\}", text))
+    refs = set(re.findall(r"\\ref\{([^}]+)\}", text))
+    assert refs and refs <= labels
+
+
+def test_the_sources_are_byte_reproducible(sources, tmp_path, figure_registry):
+    paper.write_sources(all_theorems(), fake_verdicts(), paper_dir=tmp_path, docs_dir=tmp_path / "docs", seed=0,
+                        figure_registry=figure_registry, versions={"jax": "x"})
+    for path in sorted((sources / "generated").iterdir()):
+        assert (tmp_path / "generated" / path.name).read_bytes() == path.read_bytes(), path.name
+    for path in sorted((sources / "docs").iterdir()):
+        assert (tmp_path / "docs" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_failing_check_shows_in_the_verdict_tables(tmp_path, figure_registry):
+    theorems = all_theorems()[:1]
+    verdicts = fake_verdicts(theorems)
+    verdicts[theorems[0].id].append(numeric(theorems[0].id, "a wrong bound", 2.0, "<=", 1.0))
+    paper.write_sources(theorems, verdicts, paper_dir=tmp_path, docs_dir=None, seed=0,
+                        figure_registry=figure_registry)
+    assert "FAILS" in (tmp_path / "generated" / "verdicts.tex").read_text()
+    assert "FAILS" in (tmp_path / "generated" / f"section-{theorems[0].id}.tex").read_text()
+
+
+def test_files_of_a_theorem_that_left_the_registry_are_removed(tmp_path, figure_registry):
+    theorems = all_theorems()
+    paper.write_sources(theorems, fake_verdicts(), paper_dir=tmp_path, docs_dir=None, seed=0,
+                        figure_registry=figure_registry)
+    paper.write_sources(theorems[:1], fake_verdicts(), paper_dir=tmp_path, docs_dir=None, seed=0,
+                        figure_registry=figure_registry)
+    sections = sorted(p.name for p in (tmp_path / "generated").glob("section-*.tex"))
+    assert sections == [f"section-{theorems[0].id}.tex"]
+
+
+@pytest.mark.parametrize("theorem", all_theorems(), ids=lambda t: t.id)
+def test_notes_page_has_statement_reference_links_and_citation(sources, figure_registry, theorem):
+    page = (sources / "docs" / f"{theorem.id}.md").read_text()
+    assert f"$$\n{theorem.latex()}\n$$" in page and theorem.reference.text() in page
+    assert f"(../theorems/{theorem.module}.py)" in page and f"(../tests/test_{theorem.module}.py)" in page
+    assert f"@software{{mathai-{theorem.id}," in page
+    for function in figure_registry.get(theorem.id, ()):
+        assert f"(../paper/figures/{function.__name__}.png)" in page
+    assert f"[`{theorem.id}`]({theorem.id}.md)" in (sources / "docs" / "index.md").read_text()
+
+
+def test_book_references_keep_their_publisher():
+    from theorems.core import Reference
+
+    book = Reference(key="k", authors=("A",), year=2000, title="T", venue="Press", entry_type="book")
+    assert "publisher = {Press}" in citation.reference_bibtex(book)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Figures: same seed, same bytes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_figures_regenerate_to_identical_bytes(tmp_path, monkeypatch, capsys):
+    """`mathai figures frobenius` twice, each with its own empty result cache, gives the same bytes."""
+    from mathai.figures import frobenius as frobenius_figures
+    from numerics import frobenius
+
+    monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
+    monkeypatch.setattr(frobenius_figures, "CONFIG", frobenius.Config(shapes=((2, 2), (4, 4), (8, 8)),
+                                                                          dtypes=("float32", "float64"), batch=2))
+    outputs = []
+    for run in ("a", "b"):
+        monkeypatch.setenv("MATHAI_CACHE_DIR", str(tmp_path / f"cache-{run}"))
+        assert cli.main(["figures", "frobenius", "--out", str(tmp_path / run)]) == cli.EXIT_OK
+        outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())})
+    capsys.readouterr()
+    assert outputs[0] == outputs[1]
+    names = {f.__name__ for f in frobenius_figures.FIGURES["frobenius"]}
+    assert set(outputs[0]) == {f"{n}.{ext}" for n in names for ext in ("pdf", "png")} | {"VERSIONS.json"}
+    section = paper.section_tex(frobenius.statement.THEOREM, [], frobenius_figures.FIGURES["frobenius"], 0)
+    for name in re.findall(r"\{figures/([^}]+)\}", section):
+        assert name in outputs[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# `mathai paper` without and with LaTeX
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _paper_without_experiments(monkeypatch, verdicts):
+    monkeypatch.setattr(paper, "run_checks", lambda theorems, seed, progress=None: verdicts)
+    monkeypatch.setattr(paper, "figures_for", lambda *args, **kwargs: [])
+    monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
+
+
+def test_paper_without_latex_writes_sources_and_says_what_to_install(tmp_path, monkeypatch, capsys):
+    _paper_without_experiments(monkeypatch, fake_verdicts())
+    monkeypatch.setattr(paper.shutil, "which", lambda name: None)
+    shutil.copy(MAIN_TEX, tmp_path / "main.tex")
+    status = cli.main(["paper", "--out", str(tmp_path), "--docs", str(tmp_path / "docs")])
+    err = capsys.readouterr().err
+    assert status == cli.EXIT_OK
+    assert "apt-get install" in err and all(package in err for package in paper.LATEX_PACKAGES)
+    assert (tmp_path / "generated" / "sections.tex").exists() and (tmp_path / "docs" / "index.md").exists()
+
+
+def test_paper_exits_1_when_a_check_fails(tmp_path, monkeypatch, capsys):
+    verdicts = fake_verdicts()
+    first = all_theorems()[0].id
+    verdicts[first] = verdicts[first] + [numeric(first, "a wrong bound", 2.0, "<=", 1.0)]
+    _paper_without_experiments(monkeypatch, verdicts)
+    shutil.copy(MAIN_TEX, tmp_path / "main.tex")
+    assert cli.main(["paper", "--out", str(tmp_path), "--no-docs", "--no-pdf"]) == cli.EXIT_FAILED
+    assert "FAIL" in capsys.readouterr().err
+
+
+def test_paper_without_main_tex_is_bad_input(tmp_path, capsys):
+    assert cli.main(["paper", "--out", str(tmp_path / "nowhere"), "--no-pdf"]) == cli.EXIT_USAGE
+    assert "main.tex" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("pdftoppm") is None,
+                    reason="LaTeX not installed (apt-get install " + " ".join(paper.LATEX_PACKAGES) + " poppler-utils)")
+def test_pdf_builds_without_undefined_references_and_renders(sources, figure_registry, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    for functions in figure_registry.values():  # stand-in figures: the build, not the experiments, is tested
+        for function in functions:
+            fig, ax = plt.subplots(figsize=(4, 2.5))
+            ax.plot([0, 1], [0, 1], linewidth=4)
+            (sources / "figures").mkdir(exist_ok=True)
+            fig.savefig(sources / "figures" / f"{function.__name__}.pdf")
+            plt.close(fig)
+    build = paper.build_pdf(sources)
+    assert build.ok, build.log_tail
+    assert build.undefined == ()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(build.pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    info = subprocess.run(["pdfinfo", str(build.pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(pages) == int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    text = subprocess.run(["pdftotext", str(build.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for theorem in all_theorems():
+        assert theorem.id in text
+    if any(figure_registry.get(t.id) for t in all_theorems()):
+        assert "Figure 1:" in text
