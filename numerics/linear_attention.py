@@ -1,0 +1,842 @@
+r"""Experiments: linear attention is exact and O(n); Performer and Linformer approximate softmax attention.
+
+**katharopoulos2020.** Five forms of kernelised attention, each a pure function of the features
+$a = \phi(Q)$, $b = \phi(K)$ and the values $v$ (so that the feature map's rounding is shared and cancels):
+:func:`quadratic` ($(ab^\top)v$, masked when causal), :func:`linear` ($a(b^\top v)$), :func:`causal_cumsum`
+(prefix sums of the $n$ outer products $b_j v_j^\top$: it stores $n m d$ numbers, small $n$ only),
+:func:`causal_scan` (the RNN, one ``lax.scan`` step per token) and :func:`causal_chunked` (quadratic inside chunks
+of ``chunk`` tokens, the RNN state between chunks). Their outputs differ by at most
+$2\beta\,\tilde N_{ic}/D_i$ (:func:`theorems.linear_attention.forms_rounding_bound`), measured entry by entry, and
+their gradients (of $L = \sum G \odot V'$ for a random cotangent $G$, with respect to $a, b, v$) by at most
+:func:`theorems.linear_attention.gradient_rounding_bound` times the gradient's absolute scale.
+
+Inputs and the normaliser. :func:`feature_map` computes $\phi(x) = x + 1$ for $x > 0$ and $e^x$ otherwise.
+``jax.nn.elu(x) + 1`` is *not* used: it evaluates $\mathrm{expm1}(x) + 1$, which rounds to exactly 0 for
+$x < -37$ in float64 ($x < -17$ in float32), and the normaliser then becomes $0/0$ for a query far from every key.
+With ``exp`` directly, $\phi(x) \ge e^{-R}$ for $|x| \le R$, and $D_i \ge e^{-2R}$ stays a normal number for
+$R \le 350$ in float64 and $R \le 43$ in float32 (subnormals are flushed on CPU). No $\epsilon$ is added to the
+denominator (the reference implementation adds $10^{-6}$, which breaks exactness). Low precision: the normaliser
+is a sum of $n m$ products of size about $E[\phi(x)]^2 \approx 1.4$ for standard normal inputs, so in float16
+(largest finite 65504) it overflows once $n m \gtrsim 4.6\cdot10^4$ (n ≈ 730 at m = 64); the forms here then return
+NaN or 0. The stabilisation for float16 is to accumulate in float32 (or to divide the keys' features by n).
+bfloat16 has float32's range but 8 bits of precision: the normaliser's relative error is about
+$\gamma_{n+m}$ with $u = 2^{-8}$, i.e. no correct digit beyond $n \approx 256$.
+
+**Scaling.** Operations counted by :func:`numerics.opcount.count_ops` (walks the jaxpr, a scan body times its
+length: nothing is compiled or allocated) for $n = 2^6 \dots 2^{20}$, and the fitted log-log exponent over
+$n \ge 2^{10}$, where the lower-order terms of the SymPy costs are below 1% of the leading one; memory from XLA's
+compiled memory analysis (compile only) with XLA:CPU's one-fusion attention switched off
+(``xla_cpu_experimental_ynn_fusion_type=''``, otherwise its temporary memory reads 0).
+
+**choromanski2021.** Pairs $x, y \in\mathbb{R}^d$ with $|x + y|^2 \in \{0.1, 0.5, 1\}$, $T$ independent draws of
+$m$ features each: the relative error's mean (unbiasedness), the relative squared error's mean against
+$(e^{|x+y|^2} - 1)/m$, the fitted slope of the RMSE in $m$, orthogonal against i.i.d. features, and the error of
+whole Performer attention against exact softmax attention as $m$ grows (reported).
+
+**wang2020.** $P = \mathrm{softmax}(QK^\top/\sqrt d)$ for Gaussian $Q, K$ and mean-zero Gaussian $V$; $E$ with
+$\mathcal N(0,1/k)$ entries at $k = \lceil 40\log n\rceil$ ($\varepsilon = 1/2$). Counted: pairs $(i, c)$ with
+$|(PE^\top EV - PV)_{ic}| > \varepsilon|p_i||v_c|$; compared: the mean of $\|(PE^\top)(EV) - PV\|_F^2$ over trials
+against $(\|P\|_F^2\|V\|_F^2 + \|PV\|_F^2)/k$; reported: the relative error $\|PE^\top EV - PV\|_F/\|PV\|_F$ (order
+one: the relative form of Linformer's Theorem 1 fails) and the singular values of $P$ at several temperatures.
+
+Statistical checks use $|z| \le 6$: a normal variable exceeds it with probability $2\cdot10^{-9}$; the statistics
+are means of at least 64 independent draws with finite moments of every order (log-normal with $\sigma \le 1$, or
+polynomials of Gaussians), so the normal approximation is good there; with the number of checks, the family-wise
+false-alarm rate stays below $10^{-6}$.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from numerics.bridge import to_jax
+from numerics.measure import loglog_slope, unit_roundoff
+from numerics.opcount import count_ops
+from theorems import linear_attention as statement
+from theorems.core import Check, numeric
+from theorems.rounding import u
+
+HIGHEST = jax.lax.Precision.HIGHEST
+
+
+def fast_key(key: jax.Array) -> jax.Array:
+    """A key of JAX's ``rbg`` generator (XLA's RngBitGenerator) seeded from ``key``'s bits.
+
+    The default threefry generator compiles in about 6 s on this CPU for arrays of a few million draws (its
+    bit generation is unrolled at compile time), rbg in under 0.5 s. rbg streams are reproducible on one
+    backend, not across CPU and GPU.
+    """
+    return jax.random.wrap_key_data(jax.random.bits(key, (4,), jnp.uint32), impl="rbg")
+Z_BOUND = 6.0
+"""Statistical checks: |z| <= 6, a two-sided normal tail of 2e-9."""
+
+# =================================================================================================================
+# The forms (features in, attention out)
+# =================================================================================================================
+
+
+def feature_map(x: jax.Array) -> jax.Array:
+    r"""$\phi(x) = \mathrm{elu}(x) + 1$, computed as $x + 1$ ($x > 0$) or $e^x$: positive until $e^x$ underflows."""
+    return jnp.where(x > 0, x + 1, jnp.exp(jnp.minimum(x, 0)))
+
+
+def _mm(x, y):
+    return jnp.matmul(x, y, precision=HIGHEST)
+
+
+def _check_features(a, b, v):
+    if a.ndim != 2 or b.ndim != 2 or v.ndim != 2 or a.shape != b.shape or v.shape[0] != a.shape[0]:
+        raise ValueError(f"need features a, b of shape (n, m) and values v of shape (n, d); got {a.shape}, "
+                         f"{b.shape}, {v.shape}")
+
+
+def quadratic(a: jax.Array, b: jax.Array, v: jax.Array, causal: bool = False) -> jax.Array:
+    """(a b^T) v / (a b^T) 1, the n x n similarity matrix first (masked to j <= i when causal)."""
+    _check_features(a, b, v)
+    sim = _mm(a, b.T)
+    if causal:
+        sim = jnp.where(jnp.tril(jnp.ones(sim.shape, bool)), sim, 0)
+    return _mm(sim, v) / jnp.sum(sim, axis=1, keepdims=True)
+
+
+def linear(a: jax.Array, b: jax.Array, v: jax.Array) -> jax.Array:
+    """a (b^T v) / a (b^T 1): the m x d state first, O(n m d)."""
+    _check_features(a, b, v)
+    return _mm(a, _mm(b.T, v)) / _mm(a, jnp.sum(b, axis=0))[:, None]
+
+
+def causal_cumsum(a: jax.Array, b: jax.Array, v: jax.Array) -> jax.Array:
+    """a_i^T S_i / a_i^T Z_i with S_i, Z_i prefix sums: stores all n states (n m d numbers)."""
+    _check_features(a, b, v)
+    states = jnp.cumsum(b[:, :, None] * v[:, None, :], axis=0)
+    norms = jnp.cumsum(b, axis=0)
+    return (jnp.einsum("nm,nmd->nd", a, states, precision=HIGHEST)
+            / jnp.einsum("nm,nm->n", a, norms, precision=HIGHEST)[:, None])
+
+
+def causal_scan(a: jax.Array, b: jax.Array, v: jax.Array) -> jax.Array:
+    """The RNN: S_i = S_{i-1} + b_i v_i^T, Z_i = Z_{i-1} + b_i, out_i = a_i^T S_i / a_i^T Z_i (lax.scan)."""
+    _check_features(a, b, v)
+
+    def step(carry, row):
+        s, z = carry
+        ai, bi, vi = row
+        s, z = s + jnp.outer(bi, vi), z + bi
+        return (s, z), _mm(ai, s) / jnp.dot(ai, z, precision=HIGHEST)
+
+    init = (jnp.zeros((a.shape[1], v.shape[1]), v.dtype), jnp.zeros(a.shape[1], a.dtype))
+    return jax.lax.scan(step, init, (a, b, v))[1]
+
+
+def causal_chunked(a: jax.Array, b: jax.Array, v: jax.Array, chunk: int = 64) -> jax.Array:
+    """Masked quadratic attention inside chunks of ``chunk`` tokens, the RNN state (S, Z) carried between chunks.
+
+    n is padded to a multiple of ``chunk``: queries with features 1 (their normaliser stays positive, so no 0/0
+    reaches the gradient), keys and values with 0 (they add nothing); the padded rows are dropped.
+    """
+    _check_features(a, b, v)
+    if chunk < 1:
+        raise ValueError(f"chunk must be >= 1, got {chunk}")
+    n, mm = a.shape
+    dd = v.shape[1]
+    pad = (-n) % chunk
+    a_p = jnp.concatenate([a, jnp.ones((pad, mm), a.dtype)]).reshape(-1, chunk, mm)
+    b_p = jnp.concatenate([b, jnp.zeros((pad, mm), b.dtype)]).reshape(-1, chunk, mm)
+    v_p = jnp.concatenate([v, jnp.zeros((pad, dd), v.dtype)]).reshape(-1, chunk, dd)
+    mask = jnp.tril(jnp.ones((chunk, chunk), bool))
+
+    def step(carry, block):
+        s, z = carry
+        ac, bc, vc = block
+        sim = jnp.where(mask, _mm(ac, bc.T), 0)
+        out = (_mm(sim, vc) + _mm(ac, s)) / (jnp.sum(sim, axis=1) + _mm(ac, z))[:, None]
+        return (s + _mm(bc.T, vc), z + jnp.sum(bc, axis=0)), out
+
+    init = (jnp.zeros((mm, dd), v.dtype), jnp.zeros(mm, a.dtype))
+    return jax.lax.scan(step, init, (a_p, b_p, v_p))[1].reshape(-1, dd)[:n]
+
+
+def softmax_attention(q: jax.Array, k: jax.Array, v: jax.Array) -> jax.Array:
+    """softmax(q k^T / sqrt(d)) v, the reference the approximations aim at."""
+    return _mm(jax.nn.softmax(_mm(q, k.T) / math.sqrt(q.shape[1]), axis=1), v)
+
+
+FORMS = ("quadratic", "linear", "causal_cumsum", "causal_scan", "causal_chunked")
+
+
+def form(name: str, causal: bool, chunk: int = 16):
+    """The attention function of form ``name`` (features in), with the masking that ``causal`` asks for."""
+    table = {
+        "quadratic": partial(quadratic, causal=causal),
+        "linear": linear,
+        "causal_cumsum": causal_cumsum,
+        "causal_scan": causal_scan,
+        "causal_chunked": partial(causal_chunked, chunk=chunk),
+    }
+    if name not in table:
+        raise ValueError(f"form {name!r} is not one of {', '.join(FORMS)}")
+    if name != "quadratic" and causal != name.startswith("causal"):
+        raise ValueError(f"form {name!r} is {'' if name.startswith('causal') else 'not '}causal; "
+                         f"causal={causal} asked for")
+    return table[name]
+
+
+def forms_for(causal: bool) -> tuple[str, ...]:
+    return ("quadratic", "causal_cumsum", "causal_scan", "causal_chunked") if causal else ("quadratic", "linear")
+
+
+# =================================================================================================================
+# katharopoulos2020: exactness, gradients, scaling
+# =================================================================================================================
+
+
+@dataclass(frozen=True)
+class Config:
+    """Exactness: shapes (n, m, d), chunk size, input scale; scaling: log2 n grid, m = d for the counts."""
+
+    shapes: tuple[tuple[int, int, int], ...] = ((1, 1, 1), (7, 3, 5), (33, 8, 4), (128, 16, 32))
+    chunk: int = 16
+    input_scale: float = 2.0
+    log2_sizes: tuple[int, ...] = (6, 8, 10, 12, 14, 16, 18, 20)
+    fit_from_log2: int = 10
+    width: int = 64
+    memory_log2_sizes: tuple[int, ...] = (11, 14, 17)
+
+    def __post_init__(self):
+        for shape in self.shapes:
+            if len(shape) != 3 or min(shape) < 1:
+                raise ValueError(f"shape {shape!r} is not (n, m, d) with n, m, d >= 1")
+        if self.chunk < 1:
+            raise ValueError(f"chunk must be >= 1, got {self.chunk}")
+        if not 0 < self.input_scale <= 300:
+            raise ValueError(f"input_scale must be in (0, 300] (the normaliser's float64 range), got "
+                             f"{self.input_scale}")
+        if len(self.log2_sizes) < 3 or min(self.log2_sizes) < 1 or max(self.log2_sizes) > 24:
+            raise ValueError(f"log2_sizes needs >= 3 values in [1, 24], got {self.log2_sizes}")
+        if sum(x >= self.fit_from_log2 for x in self.log2_sizes) < 3:
+            raise ValueError(f"need >= 3 sizes with log2 n >= fit_from_log2 = {self.fit_from_log2}")
+        if len(self.memory_log2_sizes) < 3 or min(self.memory_log2_sizes) < 4:
+            raise ValueError(f"memory_log2_sizes needs >= 3 values >= 4, got {self.memory_log2_sizes}")
+        if self.width < 1:
+            raise ValueError(f"width must be >= 1, got {self.width}")
+
+
+SCALED_FORMS = ("quadratic", "linear", "causal_scan", "causal_chunked")
+MEMORY_FORMS = ("quadratic", "linear", "causal_chunked")
+
+
+@dataclass(frozen=True)
+class Result:
+    """Exactness, indexed [shape, causal (0/1), form slot]: worst |form − quadratic| / bound of outputs and of
+    gradients (NaN where a form does not apply). Scaling: ``sizes``, ``ops[form, size]`` (counted operations),
+    ``cost[form, size]`` (the SymPy cost where one exists, else NaN), ``memory_sizes``, ``memory[form, size]``
+    (argument + output + temporary bytes) and ``temp[form, size]``."""
+
+    output_ratio: np.ndarray
+    gradient_ratio: np.ndarray
+    finite: np.ndarray
+    sizes: np.ndarray
+    ops: np.ndarray
+    cost: np.ndarray
+    memory_sizes: np.ndarray
+    memory: np.ndarray
+    temp: np.ndarray
+
+
+_forms_bound = to_jax([statement.n, statement.m, u], statement.forms_rounding_bound())
+_gradient_bound = to_jax([statement.n, statement.m, statement.d, u], statement.gradient_rounding_bound())
+
+
+def output_scale(a, b, v, causal):
+    r"""$\tilde N_{ic}/D_i = ((ab^\top)|v|)_{ic}/(ab^\top 1)_i$ (masked when causal), the outputs' error scale."""
+    return quadratic(a, b, jnp.abs(v), causal=causal)
+
+
+def gradient_scales(a, b, v, g, causal):
+    r"""Absolute scales of $\partial L/\partial(a, b, v)$ for $L = \sum g \odot V'$, every term made non-negative:
+    $\sum_{j,c} b_{jl} (|g_{ic}|/D_i)(|v_{jc}| + |V'_{ic}|)$ for $a$, the same summed over $i$ for $b$, and
+    $\sum_i A_{ij}|g_{ic}|/D_i$ for $v$."""
+    sim = _mm(a, b.T)
+    if causal:
+        sim = jnp.where(jnp.tril(jnp.ones(sim.shape, bool)), sim, 0)
+    den = jnp.sum(sim, axis=1)
+    out = _mm(sim, v) / den[:, None]
+    gd = jnp.abs(g) / den[:, None]
+    pair = _mm(gd, jnp.abs(v).T) + jnp.sum(gd * jnp.abs(out), axis=1)[:, None]  # [i, j]
+    if causal:
+        pair = jnp.where(jnp.tril(jnp.ones(pair.shape, bool)), pair, 0)
+    return _mm(pair, b), _mm(pair.T, a), _mm(sim.T, gd)
+
+
+def _features(key, n, mm, dd, scale):
+    kq, kk, kv, kg = jax.random.split(key, 4)
+    q = scale * jax.random.normal(kq, (n, mm))
+    k = scale * jax.random.normal(kk, (n, mm))
+    return feature_map(q), feature_map(k), jax.random.normal(kv, (n, dd)), jax.random.normal(kg, (n, dd))
+
+
+def pad_problem(a, b, v, g, n, mm, dd):
+    """Embed an (n, m, d) problem in the bucket's shape without changing any real output or gradient bit:
+    padded keys and values are 0 (they add exact zeros), padded query rows have features 1 (positive
+    normaliser), padded feature columns are 0, the padded cotangent is 0. Additions of exact zeros are exact, so the
+    rounding bounds of the (n, m, d) problem still apply. Returns the padded arrays and the mask of real outputs."""
+    rows = jnp.arange(a.shape[0])[:, None] < n
+    cols_m = jnp.arange(a.shape[1])[None, :] < mm
+    cols_d = jnp.arange(v.shape[1])[None, :] < dd
+    a = jnp.where(rows, jnp.where(cols_m, a, 0), 1)
+    b = jnp.where(rows & cols_m, b, 0)
+    v = jnp.where(rows & cols_d, v, 0)
+    g = jnp.where(rows & cols_d, g, 0)
+    return a, b, v, g, rows & cols_d, rows & cols_m
+
+
+def _worst(diff, scale, mask):
+    return jnp.max(jnp.where(mask, diff / jnp.where(mask, scale, 1), 0))
+
+
+def _compare_forms(a, b, v, g, out_mask, feat_mask, chunk):
+    """Worst |form - quadratic| / scale of outputs and gradients, every form, causal and not."""
+    per_causal = []
+    for causal in (False, True):
+        names = forms_for(causal)
+        outputs = [form(name, causal, chunk)(a, b, v) for name in names]
+        grads = [jax.grad(lambda a, b, v, f=form(name, causal, chunk): jnp.sum(g * f(a, b, v)),
+                          argnums=(0, 1, 2))(a, b, v) for name in names]
+        scale_out = output_scale(a, b, v, causal)
+        scales = gradient_scales(a, b, v, g, causal)
+        masks = (feat_mask, feat_mask, out_mask)
+        rows = []
+        for o, gr in zip(outputs[1:], grads[1:]):
+            r_grad = jnp.max(jnp.stack([_worst(jnp.abs(x - y), s, msk)
+                                        for x, y, s, msk in zip(gr, grads[0], scales, masks)]))
+            finite = jnp.all(jnp.isfinite(jnp.where(out_mask, o, 0))) & jnp.all(
+                jnp.stack([jnp.all(jnp.isfinite(jnp.where(msk, x, 0))) for x, msk in zip(gr, masks)]))
+            rows.append(jnp.stack([_worst(jnp.abs(o - outputs[0]), scale_out, out_mask), r_grad, finite]))
+        slots = len(forms_for(True)) - 1
+        per_causal.append(jnp.stack(rows + [jnp.full(3, jnp.nan)] * (slots - len(rows))))
+    return jnp.stack(per_causal)  # [causal, slot, (output, gradient, finite)]
+
+
+def _fast_compile(fn, *args):
+    """Compile with XLA:CPU's backend optimisation off: the compile time of scans, gradients and small programs
+    drops about threefold (matrix products still call the same library kernels), and the rounding bounds hold
+    for every order of evaluation an optimiser may pick."""
+    options = {"xla_backend_optimization_level": 0} if jax.default_backend() == "cpu" else None
+    return jax.jit(fn).lower(*args).compile(compiler_options=options)
+
+
+def _run_fast(fn, *args, **static):
+    """``fn(*args, **static)`` compiled by :func:`_fast_compile`, the keyword arguments static."""
+    return _fast_compile(partial(fn, **static), *args)(*args)
+
+
+def exactness(key, shapes, chunk, scale) -> np.ndarray:
+    """[shape, causal, slot, (output ratio numerator, gradient ratio numerator, finite)] for every (n, m, d) in
+    ``shapes``: all embedded in one bucket (:func:`pad_problem`) and vmapped, so one program is compiled."""
+    bucket = tuple(max(s[t] for s in shapes) for t in range(3))
+    sizes = jnp.asarray(shapes)
+    keys = jax.random.split(key, len(shapes))
+
+    def run(keys, sizes):
+        def one(kk, size):
+            a, b, v, g = _features(kk, *bucket, scale)
+            return _compare_forms(*pad_problem(a, b, v, g, *size), chunk)
+        return jax.vmap(one)(keys, sizes)
+
+    return np.asarray(_fast_compile(run, keys, sizes)(keys, sizes))
+
+
+def _scaling_fn(name: str, chunk: int):
+    causal = name != "linear" and name != "quadratic"
+    f = form(name, causal, chunk)
+    return lambda a, b, v: f(a, b, v)
+
+
+def _sympy_cost(name: str):
+    expr = {"quadratic": statement.quadratic_cost(), "linear": statement.linear_cost(),
+            "causal_scan": statement.causal_linear_cost()}.get(name)
+    return None if expr is None else to_jax([statement.n, statement.m, statement.d], expr)
+
+
+def count_scaling(config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counted operations (and SymPy costs) of each form in SCALED_FORMS at n = 2^log2_sizes, width m = d."""
+    sizes = np.array([2**p for p in config.log2_sizes], dtype=np.int64)
+    ops = np.zeros((len(SCALED_FORMS), len(sizes)))
+    cost = np.full((len(SCALED_FORMS), len(sizes)), np.nan)
+    w_ = config.width
+    for f_idx, name in enumerate(SCALED_FORMS):
+        fn, expr = _scaling_fn(name, 64), _sympy_cost(name)
+        for s_idx, size in enumerate(sizes):
+            spec = jax.ShapeDtypeStruct((int(size), w_), jnp.float32)
+            ops[f_idx, s_idx] = count_ops(fn, spec, spec, spec).total
+            if expr is not None:
+                cost[f_idx, s_idx] = float(expr(float(size), float(w_), float(w_)))
+    return sizes, ops, cost
+
+
+def compiled_memory(fn, n: int, width: int) -> tuple[float, float]:
+    """(argument + output + temp bytes, temp bytes) of ``jax.jit(fn)`` at (n, width) float32, compiled only,
+    with XLA:CPU's attention fusion off so that temporaries are reported."""
+    spec = jax.ShapeDtypeStruct((n, width), jnp.float32)
+    options = {"xla_cpu_experimental_ynn_fusion_type": ""} if jax.default_backend() == "cpu" else None
+    stats = jax.jit(fn).lower(spec, spec, spec).compile(compiler_options=options).memory_analysis()
+    total = stats.argument_size_in_bytes + stats.output_size_in_bytes + stats.temp_size_in_bytes
+    return float(total), float(stats.temp_size_in_bytes)
+
+
+def experiment(config: Config, key: jax.Array) -> Result:
+    """Exactness and gradients of every form at every shape, counted operations and compiled memory by size."""
+    shapes = tuple(tuple(s) for s in config.shapes)
+    measured = exactness(fast_key(key), shapes, config.chunk, float(config.input_scale))
+    output_ratio = np.zeros(measured.shape[:3])
+    gradient_ratio = np.zeros_like(output_ratio)
+    for s_idx, (n, mm, dd) in enumerate(shapes):
+        bound_out = float(_forms_bound(float(n), float(mm), unit_roundoff("float64")))
+        bound_grad = float(_gradient_bound(float(n), float(mm), float(dd), unit_roundoff("float64")))
+        output_ratio[s_idx] = measured[s_idx, :, :, 0] / bound_out
+        gradient_ratio[s_idx] = measured[s_idx, :, :, 1] / bound_grad
+    finite = measured[..., 2] > 0
+    finite[:, 0, len(forms_for(False)) - 1:] = True
+    # the non-causal row has one form (linear) against the quadratic; its other slots are not forms
+    output_ratio[:, 0, len(forms_for(False)) - 1:] = np.nan
+    gradient_ratio[:, 0, len(forms_for(False)) - 1:] = np.nan
+    sizes, ops, cost = count_scaling(config)
+    memory_sizes = np.array([2**p for p in config.memory_log2_sizes], dtype=np.int64)
+    memory = np.zeros((len(MEMORY_FORMS), len(memory_sizes)))
+    temp = np.zeros_like(memory)
+    for f_idx, name in enumerate(MEMORY_FORMS):
+        for s_idx, size in enumerate(memory_sizes):
+            memory[f_idx, s_idx], temp[f_idx, s_idx] = compiled_memory(_scaling_fn(name, 64), int(size),
+                                                                       config.width)
+    return Result(output_ratio, gradient_ratio, finite, sizes, ops, cost, memory_sizes, memory, temp)
+
+
+def fitted_exponent(sizes, values, from_size) -> float:
+    keep = np.asarray(sizes) >= from_size
+    return loglog_slope(np.asarray(sizes)[keep], np.asarray(values)[keep]).slope
+
+
+def exponent_tolerance(config: Config) -> float:
+    """How far a fitted exponent may sit from 2 or 1: the largest gap between the fitted slope of the SymPy cost
+    over the fit range and its leading power, doubled, plus 0.01 for the counter's lower-order differences (a
+    reduction of n numbers counted n, the feature map's O(n m) operations)."""
+    sizes = np.array([2.0**p for p in config.log2_sizes if p >= config.fit_from_log2])
+    gaps = []
+    for name, power in (("quadratic", 2), ("linear", 1), ("causal_scan", 1)):
+        f = _sympy_cost(name)
+        values = np.array([float(f(x, config.width, config.width)) for x in sizes])
+        gaps.append(abs(loglog_slope(sizes, values).slope - power))
+    return 2 * max(gaps) + 0.01
+
+
+def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
+    """Outputs and gradients of every form within their rounding bounds; fitted exponents of counted operations
+    2 (quadratic) and 1 (linear, causal); counted operations within 1% of the SymPy cost at the largest n;
+    memory exponents 2 (quadratic temporaries) and 1 (linear and chunked totals)."""
+    out: list[Check] = []
+    tid = statement.KATHAROPOULOS
+    for s_idx, (n, mm, dd) in enumerate(config.shapes):
+        for causal in (0, 1):
+            for slot, name in enumerate(forms_for(bool(causal))[1:]):
+                tag = f"n={n} m={mm} d={dd}{' causal' if causal else ''}"
+                out.append(numeric(tid, f"|{name} - quadratic| / 2 beta (A|V|)/D, float64, {tag}",
+                                   result.output_ratio[s_idx, causal, slot], "<=", 1.0, seconds))
+                out.append(numeric(tid, f"|grad {name} - grad quadratic| / gradient bound, float64, {tag}",
+                                   result.gradient_ratio[s_idx, causal, slot], "<=", 1.0, seconds))
+    out.append(numeric(tid, "non-finite outputs or gradients, every form and shape (inputs scaled by "
+                            f"{config.input_scale:g})", float(np.sum(~result.finite)), "==", 0.0, seconds))
+    tol = exponent_tolerance(config)
+    start = 2**config.fit_from_log2
+    for f_idx, name in enumerate(SCALED_FORMS):
+        power = 2.0 if name == "quadratic" else 1.0
+        slope = fitted_exponent(result.sizes, result.ops[f_idx], start)
+        out.append(numeric(tid, f"fitted exponent of counted ops, {name}, n = 2^{config.fit_from_log2}.."
+                                f"2^{max(config.log2_sizes)} (m = d = {config.width})", slope, "in",
+                           (power - tol, power + tol), seconds))
+        if np.isfinite(result.cost[f_idx, -1]):
+            # the counter takes a length-k dot product as 2k operations (SymPy: 2k - 1) and a sum of n numbers as
+            # n (SymPy: n - 1): at most one extra operation per output of a contraction or reduction, a relative
+            # excess below 1/min(m, d) of the leading term
+            out.append(numeric(tid, f"counted ops / SymPy cost, {name}, n = 2^{max(config.log2_sizes)}",
+                               result.ops[f_idx, -1] / result.cost[f_idx, -1], "in",
+                               (1.0, 1.0 + 1.0 / config.width), seconds))
+    for f_idx, name in enumerate(MEMORY_FORMS):
+        values, power = (result.temp[f_idx], 2.0) if name == "quadratic" else (result.memory[f_idx], 1.0)
+        what = "temporary" if name == "quadratic" else "total"
+        fit = loglog_slope(result.memory_sizes, values).slope
+        out.append(numeric(tid, f"fitted exponent of compiled {what} memory, {name}", fit, "in",
+                           (power - 0.05, power + 0.05), seconds))
+    return out
+
+
+def verify(key: jax.Array) -> list[Check]:
+    """The default katharopoulos2020 experiment and its checks."""
+    start = time.perf_counter()
+    config = Config()
+    result = experiment(config, key)
+    return checks(result, config, time.perf_counter() - start)
+
+
+# =================================================================================================================
+# choromanski2021: positive random features
+# =================================================================================================================
+
+
+@dataclass(frozen=True)
+class PerformerConfig:
+    """Pairs (x, y) in R^dim with |x + y|^2 in ``norms_sq``; feature counts; trials; whole-attention sizes."""
+
+    dim: int = 8
+    norms_sq: tuple[float, ...] = (0.1, 0.5, 1.0)
+    features: tuple[int, ...] = (8, 32, 128)
+    trials: int = 2000
+    attention_n: int = 128
+    attention_features: tuple[int, ...] = (16, 64, 256, 1024)
+    attention_trials: int = 8
+
+    def __post_init__(self):
+        if self.dim < 1:
+            raise ValueError(f"dim must be >= 1, got {self.dim}")
+        for r in self.norms_sq:
+            if not 0 < r <= 1:
+                raise ValueError(f"|x+y|^2 = {r} is outside (0, 1]: beyond 1 the error is log-normal with heavy "
+                                 "tails and the sample MSE is no test")
+        for m_ in self.features + self.attention_features:
+            if m_ < 1:
+                raise ValueError(f"feature counts must be >= 1, got {m_}")
+        for m_ in self.features:
+            if m_ % self.dim:
+                raise ValueError(f"feature count {m_} must be a multiple of dim = {self.dim} (orthogonal blocks)")
+        if self.trials < 64 or self.attention_trials < 1:
+            raise ValueError(f"trials must be >= 64 and attention_trials >= 1, got {self.trials}, "
+                             f"{self.attention_trials}")
+        if len(self.features) < 2:
+            raise ValueError("need at least two feature counts to fit a slope")
+
+
+@dataclass(frozen=True)
+class PerformerResult:
+    """Indexed [pair, features]: mean relative error and its exact standard error; mean relative squared error,
+    its standard error and the closed form; the same mean for orthogonal features and the standard error of the
+    difference. Whole attention: relative Frobenius error of Performer vs softmax attention by feature count."""
+
+    norms_sq: np.ndarray
+    features: np.ndarray
+    mean_error: np.ndarray
+    mean_error_se: np.ndarray
+    mse: np.ndarray
+    mse_se: np.ndarray
+    mse_closed: np.ndarray
+    mse_orthogonal: np.ndarray
+    difference_se: np.ndarray
+    attention_features: np.ndarray
+    attention_error: np.ndarray
+
+
+_relative_mse = to_jax([statement.norm_sum_sq, statement.features], statement.relative_mse())
+
+
+def positive_features(w: jax.Array, x: jax.Array) -> jax.Array:
+    r"""$\exp(w_r^\top x - |x|^2/2)$ for each row $w_r$ of $w$ (m x d) and each row of $x$ (n x d): n x m."""
+    return jnp.exp(_mm(x, w.T) - 0.5 * jnp.sum(x * x, axis=-1, keepdims=True))
+
+
+def orthogonal_gaussian(key: jax.Array, count: int, dim: int) -> jax.Array:
+    """``count`` rows (a multiple of dim): blocks of dim orthonormal directions, each scaled by the norm of an
+    independent N(0, I_dim) vector, so that every row is marginally N(0, I_dim)."""
+    k_dir, k_norm = jax.random.split(key)
+    blocks = count // dim
+    q, r = jnp.linalg.qr(jax.random.normal(k_dir, (blocks, dim, dim)))
+    q = q * jnp.sign(jnp.diagonal(r, axis1=1, axis2=2))[:, None, :]
+    norms = jnp.linalg.norm(jax.random.normal(k_norm, (blocks, dim, dim)), axis=-1)
+    return (jnp.swapaxes(q, 1, 2) * norms[..., None]).reshape(count, dim)
+
+
+def _pairs(key, dim, norms_sq):
+    kx, ky = jax.random.split(key)
+    x = jax.random.normal(kx, (len(norms_sq), dim))
+    y = jax.random.normal(ky, (len(norms_sq), dim))
+    s = jnp.sqrt(jnp.asarray(norms_sq)) / jnp.linalg.norm(x + y, axis=1)
+    return x * s[:, None], y * s[:, None]
+
+
+def _prefix_means(prod: jax.Array, features: tuple[int, ...]) -> jax.Array:
+    """Means over the first m features for each m in ``features`` (nested estimators): [..., len(features)]."""
+    csum = jnp.cumsum(prod, axis=-1)
+    return jnp.stack([csum[..., m_ - 1] / m_ for m_ in features], axis=-1)
+
+
+@partial(jax.jit, static_argnames=("dim", "norms_sq", "features", "trials"))
+def _kernel_errors(key, dim, norms_sq, features, trials):
+    """Relative errors of the positive-feature estimate of exp(x.y), i.i.d. and orthogonal: [trial, pair, m]."""
+    k_pair, k_iid, k_ort = jax.random.split(key, 3)
+    x, y = _pairs(k_pair, dim, norms_sq)
+    top = max(features)
+    exact = jnp.exp(jnp.sum(x * y, axis=1))[:, None]  # [pair, 1]
+
+    def errors(w):  # w: [trial, top, dim]
+        def feats(z):
+            return jnp.exp(jnp.einsum("tfd,pd->tpf", w, z, precision=HIGHEST)
+                           - 0.5 * jnp.sum(z * z, axis=-1)[None, :, None])
+        return _prefix_means(feats(x) * feats(y), features) / exact - 1
+
+    w_iid = jax.random.normal(k_iid, (trials, top, dim))
+    w_ort = orthogonal_gaussian(k_ort, trials * top, dim).reshape(trials, top, dim)
+    return errors(w_iid), errors(w_ort)
+
+
+def _attention_errors(key, n, dim, features, trials):
+    """RMS over trials of the relative Frobenius error of Performer attention (i.i.d. features) against softmax
+    attention. The m-feature estimate uses the first m of max(features) features; the others are masked to 0,
+    which linear attention ignores exactly (its 1/m factors cancel in the ratio), so one program serves every m."""
+    kq, kk, kv, kw = jax.random.split(key, 4)
+    q = jax.random.normal(kq, (n, dim)) / 2
+    k = jax.random.normal(kk, (n, dim)) / 2
+    v = jax.random.normal(kv, (n, dim))
+    exact = softmax_attention(q, k, v)
+    scale = dim ** -0.25
+    top = max(features)
+    masks = jnp.arange(top)[None, :] < jnp.asarray(features)[:, None]  # [m, top]
+    w = jax.random.normal(kw, (trials, top, dim))
+
+    def one(wt, mask):
+        a, b = positive_features(wt, q * scale) * mask, positive_features(wt, k * scale) * mask
+        return jnp.linalg.norm(linear(a, b, v) - exact) / jnp.linalg.norm(exact)
+
+    errs = jax.vmap(lambda wt: jax.vmap(lambda mk: one(wt, mk))(masks))(w)  # [trial, m]
+    return jnp.sqrt(jnp.mean(errs**2, axis=0))
+
+
+def performer_experiment(config: PerformerConfig, key: jax.Array) -> PerformerResult:
+    """Random-feature estimates of exp(x.y): bias, relative MSE, orthogonal vs i.i.d.; whole-attention error."""
+    k_kernel, k_att = jax.random.split(fast_key(key))
+    iid, ort = _kernel_errors(k_kernel, config.dim, tuple(config.norms_sq), tuple(config.features), config.trials)
+    iid, ort = np.asarray(iid), np.asarray(ort)
+    T = config.trials
+    r = np.asarray(config.norms_sq)[:, None]
+    mm = np.asarray(config.features)[None, :]
+    closed = np.asarray(_relative_mse(r, mm.astype(np.float64)))
+    sq_iid, sq_ort = iid**2, ort**2
+    att = _run_fast(_attention_errors, k_att, n=config.attention_n, dim=config.dim,
+                    features=tuple(config.attention_features), trials=config.attention_trials)
+    return PerformerResult(
+        norms_sq=np.asarray(config.norms_sq, dtype=np.float64),
+        features=np.asarray(config.features),
+        mean_error=iid.mean(axis=0),
+        mean_error_se=np.sqrt(closed / T),
+        mse=sq_iid.mean(axis=0),
+        mse_se=sq_iid.std(axis=0, ddof=1) / math.sqrt(T),
+        mse_closed=closed,
+        mse_orthogonal=sq_ort.mean(axis=0),
+        difference_se=np.sqrt(sq_iid.var(axis=0, ddof=1) / T + sq_ort.var(axis=0, ddof=1) / T),
+        attention_features=np.asarray(config.attention_features),
+        attention_error=np.asarray(att),
+    )
+
+
+def rmse_slope(result: PerformerResult) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: fitted slope of log RMSE against log m, and its standard error by the delta method
+    (se of log RMSE = se(MSE) / (2 MSE) at each m, the m independent)."""
+    lm = np.log(result.features.astype(np.float64))
+    weights = (lm - lm.mean()) / np.sum((lm - lm.mean()) ** 2)
+    slopes = 0.5 * np.log(result.mse) @ weights
+    se = np.sqrt(((result.mse_se / (2 * result.mse)) ** 2) @ weights**2)
+    return slopes, se
+
+
+def performer_checks(result: PerformerResult, config: PerformerConfig, seconds: float = 0.0) -> list[Check]:
+    """Max |z| of the bias and of the relative MSE against its closed form, over pairs and m; RMSE slopes -1/2
+    within 6 standard errors; orthogonal features no worse than i.i.d. (one-sided z <= 6)."""
+    tid = statement.CHOROMANSKI
+    z_bias = np.abs(result.mean_error / result.mean_error_se)
+    z_mse = np.abs((result.mse - result.mse_closed) / result.mse_se)
+    z_ort = (result.mse_orthogonal - result.mse) / result.difference_se
+    slopes, slope_se = rmse_slope(result)
+    out = [
+        numeric(tid, f"max |z| of mean relative error (unbiased), {z_bias.size} (|x+y|^2, m) cells, "
+                     f"T = {config.trials}", float(z_bias.max()), "<=", Z_BOUND, seconds),
+        numeric(tid, "max |z| of relative MSE vs (exp(|x+y|^2) - 1)/m, |x+y| <= 1",
+                float(z_mse.max()), "<=", Z_BOUND, seconds),
+        numeric(tid, "max z of (orthogonal MSE - i.i.d. MSE): orthogonal features no worse",
+                float(z_ort.max()), "<=", Z_BOUND, seconds),
+    ]
+    for r, slope, se in zip(result.norms_sq, slopes, slope_se):
+        out.append(numeric(tid, f"RMSE ~ m^slope, |x+y|^2 = {r:g}: |slope + 1/2| / se", abs(slope + 0.5) / se,
+                           "<=", Z_BOUND, seconds))
+    return out
+
+
+def performer_verify(key: jax.Array) -> list[Check]:
+    start = time.perf_counter()
+    config = PerformerConfig()
+    result = performer_experiment(config, key)
+    return performer_checks(result, config, time.perf_counter() - start)
+
+
+# =================================================================================================================
+# wang2020: Linformer's projection, additive JL, exact expected error, spectra
+# =================================================================================================================
+
+
+@dataclass(frozen=True)
+class LinformerConfig:
+    """Sequence lengths and trials per length, head width, eps; spectra: lengths and temperatures."""
+
+    lengths: tuple[int, ...] = (256, 512)
+    trials: tuple[int, ...] = (64, 32)
+    dim: int = 64
+    eps: float = 0.5
+    spectrum_lengths: tuple[int, ...] = (128, 256, 512)
+    temperatures: tuple[float, ...] = (0.25, 1.0, 4.0)
+
+    def __post_init__(self):
+        if len(self.lengths) != len(self.trials):
+            raise ValueError(f"lengths {self.lengths} and trials {self.trials} must have the same length")
+        for n_ in self.lengths + self.spectrum_lengths:
+            if n_ < 8:
+                raise ValueError(f"sequence length must be >= 8, got {n_}")
+        for t in self.trials:
+            if t < 2:
+                raise ValueError(f"trials must be >= 2, got {t}")
+        if not 0 < self.eps < 1:
+            raise ValueError(f"eps must be in (0, 1), got {self.eps}")
+        if self.dim < 1:
+            raise ValueError(f"dim must be >= 1, got {self.dim}")
+        for t in self.temperatures:
+            if t <= 0:
+                raise ValueError(f"temperatures must be > 0, got {t}")
+
+
+@dataclass(frozen=True)
+class LinformerResult:
+    """Per length: k, pairs tested, exceedances of eps|p||v|, the per-pair probability bound, the mean squared
+    Frobenius error and its standard error, the exact expectation, the relative error ||error||/||PV||.
+    Spectra: singular values of P, [length, temperature, index] (zero-padded), and the 90%-energy rank."""
+
+    lengths: np.ndarray
+    k: np.ndarray
+    pairs: np.ndarray
+    exceedances: np.ndarray
+    failure_bound: np.ndarray
+    mean_sq_error: np.ndarray
+    mean_sq_error_se: np.ndarray
+    expected_sq_error: np.ndarray
+    relative_error: np.ndarray
+    spectrum_lengths: np.ndarray
+    temperatures: np.ndarray
+    singular_values: np.ndarray
+    rank90: np.ndarray
+
+
+_eps_k = to_jax([statement.n, statement.eps], statement.linformer_k())
+_pair_failure = to_jax([statement.eps, statement.k], statement.pair_failure())
+_expected = to_jax([statement.P_F2, statement.V_F2, statement.PV_F2, statement.k], statement.linformer_statement.rhs)
+
+
+def projected_length(n_: int, eps_: float) -> int:
+    """k = ceil(5 log n / (eps^2 - eps^3)), lambdified from the statement."""
+    return int(math.ceil(float(_eps_k(float(n_), eps_))))
+
+
+def attention_matrix(q: jax.Array, k: jax.Array, temperature: float = 1.0) -> jax.Array:
+    return jax.nn.softmax(_mm(q, k.T) / (temperature * math.sqrt(q.shape[1])), axis=1)
+
+
+def _projection_trials(key, n_, k_, dim, trials, eps_):
+    kq, kk, kv, ke = jax.random.split(key, 4)
+    q, kx = jax.random.normal(kq, (n_, dim)), jax.random.normal(kk, (n_, dim))
+    v = jax.random.normal(kv, (n_, dim))
+    p = attention_matrix(q, kx)
+    pv = _mm(p, v)
+    tol = eps_ * jnp.linalg.norm(p, axis=1)[:, None] * jnp.linalg.norm(v, axis=0)[None, :]
+
+    def one(ek):
+        e = jax.random.normal(ek, (k_, n_)) / math.sqrt(k_)
+        err = _mm(_mm(p, e.T), _mm(e, v)) - pv
+        return jnp.sum(jnp.abs(err) > tol), jnp.sum(err**2)
+
+    exceed, sq = jax.lax.map(one, jax.random.split(ke, trials))
+    return (jnp.sum(exceed), sq, jnp.sum(p**2), jnp.sum(v**2), jnp.sum(pv**2))
+
+
+def _spectrum(key, n_, dim, temperatures):
+    kq, kk = jax.random.split(key)
+    q, kx = jax.random.normal(kq, (n_, dim)), jax.random.normal(kk, (n_, dim))
+    return jnp.stack([jnp.linalg.svd(attention_matrix(q, kx, t), compute_uv=False) for t in temperatures])
+
+
+def energy_rank(singular_values: np.ndarray, fraction: float = 0.9) -> int:
+    """Smallest r with sum_{i<r} s_i^2 >= fraction * sum s_i^2."""
+    energy = np.cumsum(np.asarray(singular_values) ** 2)
+    return int(np.searchsorted(energy, fraction * energy[-1]) + 1)
+
+
+def linformer_experiment(config: LinformerConfig, key: jax.Array) -> LinformerResult:
+    keys = jax.random.split(fast_key(key), len(config.lengths) + len(config.spectrum_lengths))
+    rows = []
+    for n_, trials, kk in zip(config.lengths, config.trials, keys):
+        k_ = projected_length(n_, config.eps)
+        exceed, sq, p2, v2, pv2 = _run_fast(_projection_trials, kk, n_=n_, k_=k_, dim=config.dim, trials=trials,
+                                            eps_=config.eps)
+        sq = np.asarray(sq)
+        rows.append((k_, n_ * config.dim * trials, int(exceed), float(_pair_failure(config.eps, float(k_))),
+                     sq.mean(), sq.std(ddof=1) / math.sqrt(trials), float(_expected(p2, v2, pv2, float(k_))),
+                     float(np.sqrt(sq.mean() / float(pv2)))))
+    cols = list(zip(*rows))
+    top = max(config.spectrum_lengths)
+    spectra = np.zeros((len(config.spectrum_lengths), len(config.temperatures), top))
+    ranks = np.zeros((len(config.spectrum_lengths), len(config.temperatures)), dtype=np.int64)
+    for s_idx, (n_, kk) in enumerate(zip(config.spectrum_lengths, keys[len(config.lengths):])):
+        sv = np.asarray(_run_fast(_spectrum, kk, n_=n_, dim=config.dim, temperatures=tuple(config.temperatures)))
+        spectra[s_idx, :, :n_] = sv
+        ranks[s_idx] = [energy_rank(x) for x in sv]
+    return LinformerResult(
+        lengths=np.asarray(config.lengths), k=np.asarray(cols[0]), pairs=np.asarray(cols[1]),
+        exceedances=np.asarray(cols[2]), failure_bound=np.asarray(cols[3]), mean_sq_error=np.asarray(cols[4]),
+        mean_sq_error_se=np.asarray(cols[5]), expected_sq_error=np.asarray(cols[6]),
+        relative_error=np.asarray(cols[7]), spectrum_lengths=np.asarray(config.spectrum_lengths),
+        temperatures=np.asarray(config.temperatures, dtype=np.float64), singular_values=spectra, rank90=ranks)
+
+
+def t_bound(trials: int, two_sided_rate: float = 2e-9) -> float:
+    """The Student-t quantile with trials - 1 degrees of freedom exceeded (in absolute value) with the given rate:
+    the t statistic of a mean of normal draws, sized for its real tails (6.0 would be a normal's)."""
+    from scipy.stats import t as student
+
+    return float(student.isf(two_sided_rate / 2, trials - 1))
+
+
+def linformer_checks(result: LinformerResult, config: LinformerConfig, seconds: float = 0.0) -> list[Check]:
+    """Per length: exceedance fraction <= the JL per-pair bound; |z| of the mean squared error vs its exact
+    expectation <= 6 (the t statistic of >= 8 trials of a sum of many squared Gaussian-polynomial entries)."""
+    tid = statement.WANG
+    out = []
+    for idx, n_ in enumerate(result.lengths):
+        out.append(numeric(tid, f"fraction of pairs with |error| > eps|p_i||v_j|, n = {n_}, k = {result.k[idx]} "
+                                f"({result.exceedances[idx]} of {result.pairs[idx]}) <= 4 exp(-(eps^2-eps^3)k/4)",
+                           result.exceedances[idx] / result.pairs[idx], "<=", result.failure_bound[idx], seconds))
+        z = (result.mean_sq_error[idx] - result.expected_sq_error[idx]) / result.mean_sq_error_se[idx]
+        trials = config.trials[idx]
+        out.append(numeric(tid, f"|t| of mean ||(PE^T)(EV) - PV||_F^2 vs (|P|^2|V|^2 + |PV|^2)/k, n = {n_}, "
+                                f"{trials} trials (bound: Student t_{trials - 1} two-sided 2e-9)",
+                           abs(z), "<=", t_bound(trials), seconds))
+        out.append(numeric(tid, f"Linformer's relative form fails (mean-zero V): ||PE^TEV - PV||_F / ||PV||_F "
+                                f">= eps, n = {n_}", result.relative_error[idx], ">=", config.eps, seconds))
+    return out
+
+
+def linformer_verify(key: jax.Array) -> list[Check]:
+    start = time.perf_counter()
+    config = LinformerConfig()
+    result = linformer_experiment(config, key)
+    return linformer_checks(result, config, time.perf_counter() - start)
+
+
+VERIFY = {statement.KATHAROPOULOS: verify, statement.CHOROMANSKI: performer_verify, statement.WANG: linformer_verify}
