@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -59,7 +60,20 @@ _INLINE = re.compile(
 
 
 def _texttt(text: str) -> str:
-    return f"\\texttt{{{escape_text(text)}}}"
+    """Code in typewriter type, breakable after underscores, dots and slashes (long identifiers otherwise run
+    into the margin)."""
+    escaped = escape_text(text)
+    for mark in ("\\_", ".", "/"):
+        escaped = escaped.replace(mark, mark + "\\allowbreak{}")
+    return f"\\texttt{{{escaped}}}"
+
+
+_QUOTE = re.compile(r'"([^"\n]+)"')
+
+
+def _text(text: str) -> str:
+    """Running text: escaped, with straight double quotes turned into LaTeX's opening and closing quotes."""
+    return _QUOTE.sub(lambda m: "``" + m.group(1) + "''", escape_text(text))
 
 
 def inline_to_latex(text: str) -> str:
@@ -67,7 +81,7 @@ def inline_to_latex(text: str) -> str:
     ``**bold**`` and ``*emphasis*``; everything else escaped as text."""
     out, position = [], 0
     for match in _INLINE.finditer(text):
-        out.append(escape_text(text[position:match.start()]))
+        out.append(_text(text[position:match.start()]))
         position = match.end()
         groups = match.groupdict()
         if groups["display"]:
@@ -82,7 +96,7 @@ def inline_to_latex(text: str) -> str:
             out.append(f"\\textbf{{{inline_to_latex(groups['bold_body'])}}}")
         elif groups["emph"]:
             out.append(f"\\emph{{{inline_to_latex(groups['emph_body'])}}}")
-    out.append(escape_text(text[position:]))
+    out.append(_text(text[position:]))
     return "".join(out)
 
 
@@ -215,7 +229,7 @@ def figure_tex(function: Callable) -> str:
     name = function.__name__
     caption = markdown_to_latex(inspect.getdoc(function) or name.replace("_", " ")).strip()
     return (f"\\begin{{figure}}[ht]\n\\centering\n\\includegraphics[width=0.85\\linewidth]{{figures/{name}.pdf}}\n"
-            f"\\caption{{{caption} (\\texttt{{{escape_text(function.__module__)}.{escape_text(name)}}})}}\n"
+            f"\\caption{{{caption} ({_texttt(function.__module__ + '.' + name)})}}\n"
             f"\\label{{fig:{name}}}\n\\end{{figure}}\n")
 
 
@@ -239,13 +253,13 @@ def section_tex(theorem: Theorem, checks: Sequence[Check], figure_functions: Seq
     Several theorems may share a module; its docstrings are printed in the section of the first and referred to
     from the others (``first_of_module``).
     """
-    paths = {name: escape_text(path) for name, path in module_paths(theorem).items()}
+    paths = {name: _texttt(path) for name, path in module_paths(theorem).items()}
     parts = [GENERATED_NOTICE, f"\\section{{{escape_text(theorem.title)}}}\\label{{sec:{theorem.id}}}\n",
              f"\\input{{generated/{theorem.id}}}\n"]
     shared = first_of_module is not None and first_of_module.id != theorem.id
     if shared:
         parts.append(f"\nThe mathematics and the experiment are those of Section~\\ref{{sec:{first_of_module.id}}} "
-                     f"(\\texttt{{{paths['statement']}}}).\n")
+                     f"({paths['statement']}).\n")
     else:
         doc = _module_doc("theorems", theorem.module)
         if doc:
@@ -256,7 +270,7 @@ def section_tex(theorem: Theorem, checks: Sequence[Check], figure_functions: Seq
     if symbolic:
         outcome = {True: "proved", False: "\\textbf{NOT proved}"}
         items = "\n".join(f"  \\item {escape_text(c.claim)} --- {outcome[c.holds]}." for c in symbolic)
-        parts.append(f"SymPy proves, in \\texttt{{{paths['statement']}}}:\n\\begin{{itemize}}\n{items}\n"
+        parts.append(f"SymPy proves, in {paths['statement']}:\n\\begin{{itemize}}\n{items}\n"
                      "\\end{itemize}\n")
     else:
         parts.append("No symbolic proof step is registered for this theorem.\n")
@@ -486,11 +500,18 @@ def make(theorems: Sequence[Theorem], *, paper_dir: Path = Path("paper"), docs_d
     """
     from mathai import figures
 
+    start = time.perf_counter()
     figures_for(theorems, paper_dir, seed, fresh, progress)
+    progress(f"figures: {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
     verdicts = run_checks(theorems, seed, progress)
+    progress(f"checks: {time.perf_counter() - start:.1f} s")
     write_sources(theorems, verdicts, paper_dir=paper_dir, docs_dir=docs_dir, seed=seed,
                   figure_registry=figures.registry(), versions=figures.versions())
     if not pdf:
         return verdicts, None
     progress("building the PDF with latexmk ...")
-    return verdicts, build_pdf(paper_dir)
+    start = time.perf_counter()
+    build = build_pdf(paper_dir)
+    progress(f"PDF: {time.perf_counter() - start:.1f} s")
+    return verdicts, build
