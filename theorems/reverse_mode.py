@@ -227,7 +227,7 @@ def operation_tally(name: str) -> tuple[Tally, Tally]:
     return forward, forward + reverse
 
 
-def prove_operation_tally() -> Check:
+def prove_operation_tally(constant: int = TALLY_CONSTANT) -> Check:
     """Every elementary operation with its adjoint costs at most 5 times itself: so OPS(E, ∇E) <= 5K.
 
     With n_τ operations of type τ, OPS(E, ∇E) = Σ n_τ g_τ and K = Σ n_τ f_τ; 5K − OPS(E, ∇E) = Σ n_τ (5 f_τ − g_τ)
@@ -235,11 +235,11 @@ def prove_operation_tally() -> Check:
     """
     names = list(BINARY) + list(UNARY)
     counts = sp.symbols(f"n_0:{len(names)}", nonnegative=True)
-    gap = sum(n * (TALLY_CONSTANT * operation_tally(name)[0].total - operation_tally(name)[1].total)
+    gap = sum(n * (constant * operation_tally(name)[0].total - operation_tally(name)[1].total)
               for n, name in zip(counts, names))
     coefficients = [gap.coeff(n) for n in counts]
-    return prove_true(ID, f"each of {', '.join(names)} with its adjoint costs <= {TALLY_CONSTANT}x itself (all "
-                          "operations): OPS(E, grad E) <= 5K for any such program",
+    return prove_true(ID, f"each of {', '.join(names)} with its adjoint costs <= {constant}x itself (all "
+                          f"operations): OPS(E, grad E) <= {constant}K for any such program",
                       sp.And(*[sp.Ge(c, 0) for c in coefficients]))
 
 
@@ -250,15 +250,16 @@ def prove_tally_constant_is_attained() -> Check:
                       sp.Eq(sp.Integer(both.total), TALLY_CONSTANT * forward.total))
 
 
-def prove_nonscalar_tally() -> Check:
+def prove_nonscalar_tally(constant: int = BAUR_STRASSEN) -> Check:
     """Baur–Strassen's 3: non-scalar operations of each operation with its adjoint, at most 3 times its own."""
     names = list(BINARY) + list(UNARY)
     holds = []
     for name in names:
         forward, both = operation_tally(name)
-        holds.append(sp.Le(both.nonscalar, BAUR_STRASSEN * forward.nonscalar))
+        holds.append(sp.Le(both.nonscalar, constant * forward.nonscalar))
     return prove_true(ID, "non-scalar operations (products of two computed values, elementary functions) of each "
-                          "operation with its adjoint <= 3x its own: NS(E, grad E) <= 3 NS(E) (Baur-Strassen)",
+                          f"operation with its adjoint <= {constant}x its own: NS(E, grad E) <= {constant} NS(E) "
+                          "(Baur-Strassen)",
                       sp.And(*holds))
 
 
@@ -362,14 +363,15 @@ def _stack(grads) -> sp.Matrix:
     return sp.Matrix.vstack(*[sp.Matrix.vstack(gA.reshape(gA.shape[0] * gA.shape[1], 1), gb) for gA, gb in grads])
 
 
-def prove_backward(rho, name: str) -> Check:
-    params, Z, Y = symbolic_network()
+def prove_backward(rho, name: str, widths=SMALL_WIDTHS, batch: int = SMALL_BATCH, rho_prime=None) -> Check:
+    """BackwardNN (with ``rho_prime``, by default the true derivative) against SymPy's gradient of the loss."""
+    params, Z, Y = symbolic_network(widths, batch)
     X = forward_nn(params, Z, rho)
     E = loss(X[-1], Y)
-    by_recursion = _stack(backward_nn(params, X, Y, _rho_prime_of(rho)))
+    by_recursion = _stack(backward_nn(params, X, Y, rho_prime or _rho_prime_of(rho)))
     by_sympy = _stack(_symbolic_gradient(params, E))
-    return prove_equal(ID, f"slide's BackwardNN = symbolic gradient, R=2, widths {SMALL_WIDTHS}, batch "
-                           f"{SMALL_BATCH}, rho = {name}", by_recursion, by_sympy)
+    return prove_equal(ID, f"slide's BackwardNN = symbolic gradient, R={len(widths) - 1}, widths {widths}, batch "
+                           f"{batch}, rho = {name}", by_recursion, by_sympy)
 
 
 def prove_backward_tanh() -> Check:
