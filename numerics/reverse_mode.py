@@ -334,6 +334,14 @@ def _correctness(key, step, widths, activation, batch):
     return by_grad, by_slide, wrong, grad_scale, loss_scale, theta, central, m3
 
 
+def worst_ratio(error, bound) -> float:
+    """max error / bound, entrywise; an entry whose bound is 0 (a dead ReLU unit) counts 0 if its error is 0."""
+    error, bound = np.abs(np.asarray(error, dtype=np.float64)), np.asarray(bound, dtype=np.float64)
+    safe = np.where(bound > 0, bound, 1.0)
+    ratio = np.where(bound > 0, error / safe, np.where(error == 0, 0.0, np.inf))
+    return float(np.max(ratio))
+
+
 def correctness(config: Config, key) -> dict[str, float]:
     """max |BackwardNN − jax.grad| / bound, and max |central differences − jax.grad| / bound, on a small network."""
     widths, batch = tuple(config.check_widths), config.batch
@@ -350,11 +358,11 @@ def correctness(config: Config, key) -> dict[str, float]:
                 + 2 * unit * np.abs(central)               # the subtraction and the division
                 + g * scale)                               # jax.grad's own rounding
     return {
-        "backward_error": float(np.max(np.abs(by_slide - by_grad) / backward_bound)),
+        "backward_error": worst_ratio(by_slide - by_grad, backward_bound),
         "backward_bound": 1.0,
-        "fd_error": float(np.max(np.abs(central - by_grad) / fd_bound)),
+        "fd_error": worst_ratio(central - by_grad, fd_bound),
         "fd_bound": 1.0,
-        "wrong_backward_error": float(np.max(np.abs(wrong - by_grad) / backward_bound)),
+        "wrong_backward_error": worst_ratio(wrong - by_grad, backward_bound),
     }
 
 

@@ -17,6 +17,8 @@ from theorems import reverse_mode as thm
 
 ARCHITECTURES = [(3, 1), (2, 5, 3), (4, 4, 4, 1), (16, 8, 2), (1, 1, 1, 1, 1)]
 """A few shape buckets (depth 1-4, widths 1-16): each new shape is traced or compiled anew."""
+COMPILED = [(3, 1), (16, 8, 2), (1, 1, 1, 1, 1)]
+"""Fewer buckets where each costs a compilation."""
 activations = st.sampled_from(sorted(rm.ACTIVATIONS))
 
 
@@ -159,7 +161,7 @@ def _gap(widths, activation, seed, use_derivative=True):
     by_grad, by_slide, scale = (np.asarray(x) for x in _both_gradients(theta, Z, Y, widths, activation,
                                                                        use_derivative))
     g = float(rm._gamma(float(rm.rounding_depth(widths, Z.shape[1])), 2.0**-53))
-    return np.max(np.abs(by_slide - by_grad) / (2 * g * scale))
+    return rm.worst_ratio(by_slide - by_grad, 2 * g * scale)
 
 
 def test_backward_nn_equals_jax_grad_on_a_small_network():
@@ -168,7 +170,7 @@ def test_backward_nn_equals_jax_grad_on_a_small_network():
 
 
 @pytest.mark.slow
-@given(st.sampled_from(ARCHITECTURES), activations, st.integers(0, 2**32 - 1))
+@given(st.sampled_from(COMPILED), activations, st.integers(0, 2**32 - 1))
 def test_backward_nn_equals_jax_grad(widths, activation, seed):
     assert _gap(widths, activation, seed) <= 1
 
