@@ -85,7 +85,7 @@ def test_markdown_math_is_kept_and_display_math_becomes_brackets():
 def test_markdown_markup_becomes_latex_markup():
     latex = paper.markdown_to_latex("**Slip.** an *emphasis*, ``code_x`` and :func:`rounding_bound`.")
     assert r"\textbf{Slip.}" in latex and r"\emph{emphasis}" in latex
-    assert r"\texttt{code\_x}" in latex and r"\texttt{rounding\_bound}" in latex
+    assert r"\texttt{code\_\allowbreak{}x}" in latex and r"\texttt{rounding\_\allowbreak{}bound}" in latex
 
 
 def test_markdown_lists_become_itemize():
