@@ -230,8 +230,9 @@ def operation_tally(name: str) -> tuple[Tally, Tally]:
 def prove_operation_tally(constant: int = TALLY_CONSTANT) -> Check:
     """Every elementary operation with its adjoint costs at most 5 times itself: so OPS(E, ∇E) <= 5K.
 
-    With n_τ operations of type τ, OPS(E, ∇E) = Σ n_τ g_τ and K = Σ n_τ f_τ; 5K − OPS(E, ∇E) = Σ n_τ (5 f_τ − g_τ)
-    is a non-negative combination of the n_τ >= 0 exactly when every coefficient is >= 0.
+    With n_τ operations of type τ, OPS(E, ∇E) = Σ n_τ g_τ and K = Σ n_τ f_τ; so
+    5K − OPS(E, ∇E) = Σ n_τ (5 f_τ − g_τ) is a non-negative combination of the n_τ >= 0 exactly when every
+    coefficient is >= 0.
     """
     names = list(BINARY) + list(UNARY)
     counts = sp.symbols(f"n_0:{len(names)}", nonnegative=True)

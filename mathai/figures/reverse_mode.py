@@ -1,4 +1,5 @@
-"""Figures: what the gradient of an MLP loss costs against the number of parameters d, counted operation by operation."""
+"""Figures: what the gradient of an MLP loss costs against its number of parameters d, counted operation by
+operation."""
 
 from __future__ import annotations
 
