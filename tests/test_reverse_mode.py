@@ -36,6 +36,11 @@ def test_each_operation_with_its_adjoint_costs_at_most_five_times_itself():
 def test_a_smaller_tally_constant_is_refuted():
     assert not thm.prove_operation_tally(4).holds  # a product costs 5 with its adjoint
     assert not thm.prove_nonscalar_tally(2).holds  # so does tanh, non-scalar: 3
+    assert not thm.prove_forward_mode_tally(3).holds  # a product with its tangent costs 4
+
+
+def test_forward_mode_costs_at_most_five_times_per_direction():
+    assert thm.prove_forward_mode_tally().holds
 
 
 def test_baur_strassen_constant_three_for_nonscalar_operations():
@@ -71,6 +76,8 @@ def test_wide_network_ratio_tends_to_three_minus_one_over_depth():
     assert thm.prove_mlp_ratio_limit().holds
     forward, grad = thm.mlp_counts()
     assert sp.limit(grad / forward, thm.L, 1) == 2
+    _, slide = thm.mlp_counts(recompute=True)
+    assert sp.simplify(slide / forward - (4 - 1 / thm.L)) == 0
 
 
 # ------------------------------------------------------------------------------------------------------------------
