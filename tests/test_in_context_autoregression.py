@@ -1,0 +1,246 @@
+"""Properties of sander2024: the one-step identity, the closed-form moments, the trained layer's readout."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from numerics import in_context_autoregression as num
+from theorems import in_context_autoregression as thm
+from theorems.core import prove_equal
+
+SHAPES = ((2, 3), (3, 7), (5, 4))  # (d, T) buckets: the jitted paths compile once per bucket
+_loss = sp.lambdify([thm.d, thm.T, thm.eta], thm.unitary_loss)
+_rotation_loss = sp.lambdify([thm.d, thm.T, thm.eta], thm.rotation_loss)
+_step = sp.lambdify([thm.d, thm.T], thm.optimal_step)
+_rotation_step = sp.lambdify([thm.d, thm.T], thm.rotation_optimal_step)
+
+
+def _complex_states(draw, d, T):
+    parts = draw(hnp.arrays(np.float64, (2, T + 2, d), elements=st.floats(-2, 2, allow_subnormal=False)))
+    return parts[0] + 1j * parts[1]
+
+
+# --- the one-step identity, numerically -------------------------------------------------------------------------
+
+
+def _attention_block_weights(s: np.ndarray, T: int, eta: float) -> np.ndarray:
+    """NumPy: tokens e_t = (0, s_t, s_{t-1}) in C^{3d}, V and M the block weights of the SymPy proof."""
+    d = s.shape[1]
+    zero, one = np.zeros((d, d)), np.eye(d)
+    V = np.block([[zero, one, zero], [zero, zero, zero], [zero, zero, zero]])
+    M = eta * np.block([[zero, zero, zero], [zero, zero, zero], [zero, one, zero]])
+    e = np.concatenate([np.zeros((T, d)), s[1 : T + 1], s[:T]], axis=1)
+    out = e[-1] + sum((V @ e[t]) * (e[t].conj() @ M @ e[-1]) for t in range(T))
+    return out[:d]
+
+
+def _one_step(s: np.ndarray, T: int, eta: float) -> np.ndarray:
+    G = sum(np.outer(s[t], s[t - 1].conj()) for t in range(1, T + 1))
+    return eta * G @ s[T]
+
+
+@given(st.data(), st.sampled_from(SHAPES), st.floats(0.01, 2.0))
+def test_linear_attention_with_block_weights_is_one_gradient_step(data, shape, eta):
+    d, T = shape
+    s = _complex_states(data.draw, d, T)
+    expected = _one_step(s, T, eta)
+    scale = np.abs(s).max() ** 3 * T * d * eta + 1.0
+    np.testing.assert_allclose(_attention_block_weights(s, T, eta), expected, rtol=0, atol=8 * T * d * 1e-16 * scale)
+
+
+@given(st.data(), st.floats(0.01, 2.0))
+def test_the_jitted_model_with_block_weights_is_one_gradient_step(data, eta):
+    d, T = 3, 7  # one shape: one compilation
+    s = _complex_states(data.draw, d, T)
+    params = {"V": np.hstack([np.eye(d), np.zeros((d, d))]),
+              "M": eta * np.block([[np.zeros((d, d)), np.zeros((d, d))], [np.eye(d), np.zeros((d, d))]])}
+    scale = np.abs(s).max() ** 3 * T * d * eta + 1.0
+    np.testing.assert_allclose(np.asarray(_predict_next(params, s)), _one_step(s, T, eta), rtol=0,
+                               atol=8 * T * d * 1e-16 * scale)
+
+
+_predict_next = jax.jit(lambda params, s: num.predict_next(params, s, 7))
+
+
+def test_wrong_block_weights_break_the_identity():
+    rng = np.random.default_rng(0)
+    s = rng.normal(size=(6, 3)) + 1j * rng.normal(size=(6, 3))
+    d, T, eta = 3, 4, 0.3
+    zero, one = np.zeros((d, d)), np.eye(d)
+    V = np.block([[zero, one, zero], [zero, zero, zero], [zero, zero, zero]])
+    M = eta * np.block([[zero, zero, zero], [zero, one, zero], [zero, zero, zero]])  # pairs s_t, not s_{t-1}
+    e = np.concatenate([np.zeros((T, d)), s[1 : T + 1], s[:T]], axis=1)
+    wrong = (e[-1] + sum((V @ e[t]) * (e[t].conj() @ M @ e[-1]) for t in range(T)))[:d]
+    assert np.abs(wrong - _one_step(s, T, eta)).max() > 1e-3
+
+
+# --- the closed-form moments against simulation -----------------------------------------------------------------
+
+
+def _unitary_losses(rng, d, T, eta, n):
+    theta, phase = rng.uniform(0, 2 * np.pi, (2, n, 1, d))
+    s = np.exp(1j * (theta * np.arange(T + 2)[None, :, None] + phase))
+    G = np.einsum("nti,ntj->nij", s[:, 1 : T + 1], s[:, :T].conj())
+    err = eta * np.einsum("nij,nj->ni", G, s[:, T]) - s[:, T + 1]
+    return np.sum(np.abs(err) ** 2, axis=1)
+
+
+def _rotation_losses(rng, d, T, eta, n):
+    theta, phase = rng.uniform(0, 2 * np.pi, (2, n, 1, d // 2))
+    angle = theta * np.arange(T + 2)[None, :, None] + phase
+    s = np.stack([np.cos(angle), np.sin(angle)], -1).reshape(n, T + 2, d)
+    G = np.einsum("nti,ntj->nij", s[:, 1 : T + 1], s[:, :T])
+    err = eta * np.einsum("nij,nj->ni", G, s[:, T]) - s[:, T + 1]
+    return np.sum(err**2, axis=1)
+
+
+Z = 5.0  # two-sided Gaussian false alarm 5.7e-7 per example; N = 2048 with small d, T keeps Berry-Esseen < 2e-2
+N = 2048
+SIMULATIONS = settings(max_examples=30)  # each example is a Monte Carlo run: 30 fit the time budget
+
+
+@SIMULATIONS
+@given(st.sampled_from(((2, 3), (4, 6), (3, 10))), st.floats(0.0, 2.0), st.integers(0, 2**32 - 1))
+def test_unitary_closed_form_loss_equals_simulation(shape, ratio, seed):
+    d, T = shape
+    eta = ratio * _step(d, T)
+    losses = _unitary_losses(np.random.default_rng(seed), d, T, eta, N)
+    se = losses.std() / np.sqrt(losses.size)
+    assert abs(losses.mean() - _loss(d, T, eta)) <= Z * se + 1e-12
+
+
+@SIMULATIONS
+@given(st.sampled_from(((2, 3), (4, 6), (6, 5))), st.floats(0.0, 2.0), st.integers(0, 2**32 - 1))
+def test_rotation_closed_form_loss_equals_simulation(shape, ratio, seed):
+    d, T = shape
+    eta = ratio * _rotation_step(d, T)
+    losses = _rotation_losses(np.random.default_rng(seed), d, T, eta, N)
+    se = losses.std() / np.sqrt(losses.size)
+    assert abs(losses.mean() - _rotation_loss(d, T, eta)) <= Z * se + 1e-12
+
+
+def test_simulation_rejects_the_complex_constants_for_rotation_blocks():
+    """The rotation law is not the complex law written in real coordinates: its eta* is 2/(T+d-1), not 1/(T+d-1)."""
+    d, T = 4, 6
+    losses = _rotation_losses(np.random.default_rng(0), d, T, _step(d, T), 2**14)
+    se = losses.std() / np.sqrt(losses.size)
+    assert abs(losses.mean() - _loss(d, T, _step(d, T)) / 2) > Z * se
+
+
+def test_loss_derivative_pins_the_optimal_step():
+    """dL/deta has mean 0 at eta* and is detected (z > 5) 10% away from it, where the loss moves by 0.2%."""
+    d, T, n = 10, 20, 2**14
+    rng = np.random.default_rng(1)
+    theta, phase = rng.uniform(0, 2 * np.pi, (2, n, 1, d))
+    s = np.exp(1j * (theta * np.arange(T + 2)[None, :, None] + phase))
+    G = np.einsum("nti,ntj->nij", s[:, 1 : T + 1], s[:, :T].conj())
+    Gs = np.einsum("nij,nj->ni", G, s[:, T])
+    star = _step(d, T)
+    for ratio, expect_zero in ((1.0, True), (1.1, False), (0.9, False)):
+        g = 2 * np.real(np.sum(np.conj(Gs) * (ratio * star * Gs - s[:, T + 1]), axis=1))
+        z = abs(g.mean()) / (g.std() / np.sqrt(n))
+        assert (z <= Z) == expect_zero, (ratio, z)
+
+
+# --- the symbolic side -------------------------------------------------------------------------------------------
+
+
+def test_symbolic_optimum_and_constants_hold():
+    for proof in (thm.prove_optimal_step, thm.prove_minimal_loss, thm.prove_relative_error, thm.prove_loss_excess):
+        assert proof().holds, proof.__name__
+
+
+def test_a_wrong_optimal_step_is_not_proved():
+    wrong = 1 / (thm.T + thm.d)
+    assert not prove_equal(thm.ID, "wrong", thm.unitary_loss.subs(thm.eta, wrong), thm.minimal_loss).holds
+
+
+def test_exact_moments_reject_a_wrong_formula():
+    loss, estimate = thm.unitary_moments(2, 3)
+    at = {thm.d: 2, thm.T: 3}
+    assert sp.expand(loss - thm.unitary_loss.subs(at)) == 0
+    assert sp.expand(loss - (thm.unitary_loss.subs(at) + thm.eta**2)) != 0
+
+
+@pytest.mark.slow
+def test_every_symbolic_proof_holds():
+    for proof in thm.THEOREM.proofs:
+        assert proof().holds, proof.__name__
+
+
+# --- the model's readout is gauge-free ----------------------------------------------------------------------------
+
+
+@given(hnp.arrays(np.float64, (3, 4), elements=st.floats(0, 2 * np.pi)))
+def test_gauge_changes_the_jacobian_but_not_the_gauge_free_readout(angles):
+    d, T, star = 4, 6, _step(4, 6)
+    D = np.diag(np.exp(1j * angles[0]))
+    gauged = {"V": np.hstack([np.sqrt(star) * D, np.zeros((d, d))]),
+              "M": np.sqrt(star) * np.block([[np.zeros((d, d)), np.zeros((d, d))], [D.conj().T, np.zeros((d, d))]])}
+    s = np.exp(1j * (angles[1] * np.arange(T + 2)[:, None] + angles[2]))  # unitary law, s_0 phases angles[2]
+    W = np.diag(np.exp(1j * angles[1]))
+    J, G = (np.asarray(x) for x in _readout(gauged, s))
+    np.testing.assert_allclose(J, star * D @ G @ D.conj().T, atol=1e-12)
+    step = np.real(np.trace(J @ W.conj().T)) / (T * d)
+    np.testing.assert_allclose(step, star, rtol=1e-12)
+    np.testing.assert_allclose(np.sum(np.abs(J - W) ** 2), np.sum(np.abs(star * G - W) ** 2), rtol=1e-12)
+
+
+@jax.jit
+def _readout(params, s):
+    return num.in_context_estimate(params, s, 6), num.context_matrix(s, 6)
+
+
+# --- configs and training failures ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field, value", [("d", 3), ("d", 0), ("lengths", ()), ("samples", 1000), ("z", 0.0),
+                                          ("test_lengths", (10, 40)), ("learning_rate", -1.0), ("steps", 0)])
+def test_config_rejects_bad_values_by_name(field, value):
+    with pytest.raises(ValueError, match=field):
+        num.Config(**{field: value})
+
+
+def test_nan_in_training_names_step_and_value():
+    with pytest.raises(num.TrainingDiverged, match=r"step 3: loss nan"):
+        num.check_training(np.array([10.0, 5.0, 4.0, np.nan, 3.0]), 1e3)
+    with pytest.raises(num.TrainingDiverged, match=r"step 1: loss 1000000"):
+        num.check_training(np.array([10.0, 1e6]), 1e3)
+    num.check_training(np.array([10.0, 3.0]), 1e3)  # a healthy run passes
+
+
+SMALL = num.Config(lengths=(5, 20), samples=2**13, chunk=2**12, steps=300, batch=256, test_samples=2**12,
+                   test_lengths=(10, 20))
+
+
+@pytest.fixture(scope="module")
+def small_result():
+    return num.experiment(SMALL, jax.random.key(0))
+
+
+@pytest.mark.slow
+def test_small_experiment_checks_hold(small_result):
+    failed = [(c.claim, c.measured, c.bound) for c in num.checks(small_result, SMALL) if not c.holds]
+    assert not failed
+
+
+@pytest.mark.slow
+def test_checks_fail_when_the_closed_form_is_perturbed(small_result):
+    perturbed = dataclasses.replace(small_result, theory=small_result.theory * 1.1 + 0.05)
+    mc = [c for c in num.checks(perturbed, SMALL) if "(MC" in c.claim and "dL/deta" not in c.claim]
+    assert not any(c.holds for c in mc)
+
+
+@pytest.mark.slow
+def test_training_that_blows_up_raises():
+    with pytest.raises(num.TrainingDiverged, match="step"):
+        num.train(dataclasses.replace(SMALL, steps=50, learning_rate=1e4, init_scale=10.0), jax.random.key(0))
