@@ -186,10 +186,11 @@ def abs_sine_integral(u):
 
 
 def abs_sine_integral_inverse(g):
-    """G^{-1}(g) = sign(g) (k pi + arccos(1 - (|g| - 2k))), k = floor(|g|/2)."""
-    m = jnp.abs(g)
-    k = jnp.floor(m / 2)
-    return jnp.sign(g) * (k * jnp.pi + jnp.arccos(jnp.clip(1 - (m - 2 * k), -1.0, 1.0)))
+    """G^{-1}(g) = sign(g) (k pi + arccos(1 - (|g| - 2k))), k = floor(|g|/2). NumPy in, NumPy out."""
+    xp = np if isinstance(g, np.ndarray) else jnp
+    m = xp.abs(g)
+    k = xp.floor(m / 2)
+    return xp.sign(g) * (k * np.pi + xp.arccos(xp.clip(1 - (m - 2 * k), -1.0, 1.0)))
 
 
 def uniforms_per_unit(d_max: int) -> int:
@@ -306,6 +307,23 @@ def _as_arrays(target: Target, d_max: int):
     return tuple(jnp.asarray(a, dtype=jnp.float64) for a in (
         target.gauss_amp, target.gauss_width, np.pad(target.gauss_center, ((0, 0), (0, pad))),
         target.cos_amp, np.pad(target.cos_freq, ((0, 0), (0, pad))), target.cos_phase, weights))
+
+
+@partial(jax.jit, static_argnames=("count", "d_max"))
+def _unit_samples(key, x, d, target_arrays, total_norm, radius, steepness, *, count, d_max):
+    uniform = jax.random.uniform(rbg_key(key, d), (count, uniforms_per_unit(d_max)), minval=np.finfo(np.float64).tiny)
+    e, rho, theta, sign, tau, variation = _draw_units(uniform, d_max, d, target_arrays, radius)
+    values = _unit_values(x @ e.T, rho, theta, sign, tau, variation, total_norm, steepness)
+    return jnp.stack(values)
+
+
+def unit_samples(target: Target, key, count: int, x: np.ndarray, radius: float = 1.0, steepness: float = 1e3):
+    """``count`` i.i.d. units (cosine atom, step unit, sigmoid unit of the given steepness) at points x (M, d):
+    shape (3, M, count). Their mean is f(x) - f(0) (cosine, step) for |x| <= r."""
+    errors = _unit_samples(key, jnp.asarray(x), target.dim, _as_arrays(target, target.dim),
+                           target.barron_norm_bound(), float(radius), float(steepness), count=int(count),
+                           d_max=target.dim)
+    return np.asarray(errors)
 
 
 def network_mse(target: Target, key, units: tuple[int, ...], draws: int, points: int = 64, radius: float = 1.0,
