@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import partial
 
 import jax
@@ -629,6 +630,91 @@ def cybenko_checks(result: CybenkoResult, config: CybenkoConfig, seconds: float 
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Cybenko's converse: polynomial activations stall at E_k(f).
+# ---------------------------------------------------------------------------------------------------------------
+
+POLYNOMIAL_TARGETS: dict[str, tuple] = {
+    # name: (f on [0, 1], f on Fractions (exact), Lipschitz constant, symmetric about 1/2, kinks)
+    "abs": (lambda x: np.abs(x - 0.5), lambda x: abs(x - Fraction(1, 2)), 1.0, True, (0.5,)),
+}
+
+
+@dataclass(frozen=True)
+class PolynomialConfig:
+    """Networks with sigma(t) = t^k (output weights by least squares on a grid) against E_k(f) from Remez, and the
+    sigmoid staircase (kappa = c p) of the same sizes."""
+
+    target: str = "abs"
+    power: int = 4
+    units: tuple[int, ...] = (6, 30, 100)
+    grid: int = 4001
+    steepness_factor: float = 10.0
+    per_cell: int = 16
+
+    def __post_init__(self):
+        if self.target not in POLYNOMIAL_TARGETS:
+            raise ValueError(f"target {self.target!r} is not one of {', '.join(POLYNOMIAL_TARGETS)}")
+        if self.power < 1:
+            raise ValueError(f"power must be >= 1, got {self.power}")
+        if not self.units or min(self.units) < 1 or self.grid < 3 or self.per_cell < 1:
+            raise ValueError(f"units >= 1, grid >= 3 and per_cell >= 1 required, got units={self.units}, "
+                             f"grid={self.grid}, per_cell={self.per_cell}")
+
+
+@dataclass(frozen=True)
+class PolynomialResult:
+    """Certified lower <= E_k(f) <= upper (Remez); per size: grid sup error of the t^k network, and the sigmoid
+    staircase's grid sup error with its grid margin."""
+
+    units: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    polynomial_sup: np.ndarray
+    sigmoid_sup: np.ndarray
+    sigmoid_margin: np.ndarray
+
+
+def polynomial_network_sup_error(f, power: int, units: int, grid: np.ndarray) -> float:
+    """sup over the grid of |f - f_theta| for sum_s a_s (x + b_s)^k + a_0, biases b_s spread over [-1, 1] and
+    output weights by least squares on the grid (f_theta is a polynomial of degree <= k whatever the weights)."""
+    biases = np.linspace(-1.0, 1.0, units) if units > 1 else np.zeros(1)
+    design = np.column_stack([np.ones_like(grid), (grid[:, None] + biases[None, :]) ** power])
+    weights, *_ = np.linalg.lstsq(design, f(grid), rcond=None)
+    return float(np.max(np.abs(f(grid) - design @ weights)))
+
+
+def polynomial_experiment(config: PolynomialConfig, key=None) -> PolynomialResult:
+    """E_k(f) with certified bounds; the t^k networks' and the sigmoid staircases' sup errors."""
+    del key  # deterministic
+    from numerics.remez import remez
+
+    f, f_exact, lip, symmetric, kinks = POLYNOMIAL_TARGETS[config.target]
+    best = remez(f, config.power, (0.0, 1.0), lipschitz=lip, f_exact=f_exact, symmetric=symmetric,
+                 breakpoints=kinks)
+    grid = np.linspace(0.0, 1.0, config.grid)
+    polynomial = np.array([polynomial_network_sup_error(f, config.power, p, grid) for p in config.units])
+    staircase_config = CybenkoConfig(targets=(config.target,), units=tuple(config.units),
+                                     steepness_factor=config.steepness_factor, per_cell=config.per_cell)
+    stairs = cybenko_experiment(staircase_config)
+    return PolynomialResult(np.array(config.units), np.asarray(best.lower), np.asarray(best.upper), polynomial,
+                            stairs.sup_error[0, :, 0], stairs.grid_margin[0, :, 0])
+
+
+def polynomial_checks(result: PolynomialResult, config: PolynomialConfig, seconds: float = 0.0) -> list[Check]:
+    """Per size: the t^k network's sup error >= the certified E_k (the stall, proved by de la Vallée Poussin); at
+    the largest size: the sigmoid staircase's certified sup error < E_k (it beats every t^k network)."""
+    k, name = config.power, config.target
+    out = [numeric(S.CYBENKO, f"{name}: sigma = t^{k}, p={p}: grid sup error >= certified lower bound on E_{k}(f) "
+                              f"(in [{float(result.lower):.6g}, {float(result.upper):.6g}])",
+                   result.polynomial_sup[b], ">=", float(result.lower), seconds)
+           for b, p in enumerate(result.units)]
+    out.append(numeric(S.CYBENKO, f"{name}: sigmoid staircase p={result.units[-1]}: grid sup + margin < E_{k}(f) "
+                                  "lower bound (beats every degree-k network)",
+                       result.sigmoid_sup[-1] + result.sigmoid_margin[-1], "<=", float(result.lower), seconds))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Entry points.
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -646,7 +732,10 @@ def verify_cybenko(key) -> list[Check]:
     start = time.perf_counter()
     config = CybenkoConfig()
     result = cybenko_experiment(config, key)
-    return cybenko_checks(result, config, time.perf_counter() - start)
+    out = cybenko_checks(result, config, time.perf_counter() - start)
+    start = time.perf_counter()
+    polynomial = PolynomialConfig()
+    return out + polynomial_checks(polynomial_experiment(polynomial, key), polynomial, time.perf_counter() - start)
 
 
 VERIFY = {S.CYBENKO: verify_cybenko, S.BARRON: verify_barron}

@@ -268,3 +268,37 @@ def test_cybenko_config_rejects_bad_values(kwargs, words):
 def test_target_rejects_a_zero_function():
     with pytest.raises(ValueError, match="zero"):
         ua.Target(np.zeros(1), np.ones(1), np.zeros((1, 2)), np.zeros(1), np.ones((1, 2)), np.zeros(1))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Polynomial activations stall at E_k(f).
+# ---------------------------------------------------------------------------------------------------------------
+
+POLY = ua.PolynomialConfig(units=(6, 30, 100), per_cell=8)
+
+
+@pytest.fixture(scope="module")
+def polynomial():
+    return ua.polynomial_experiment(POLY)
+
+
+def test_polynomial_activation_networks_stall_above_certified_error(polynomial):
+    assert all(check.holds for check in ua.polynomial_checks(polynomial, POLY))
+    assert np.ptp(polynomial.polynomial_sup) <= 1e-9 * polynomial.polynomial_sup[0]  # p does not help
+
+
+def test_stall_check_fails_against_a_doubled_lower_bound(polynomial):
+    """The t^k networks' sup error (about 1.7 E_k) is below 2 E_k: a doubled 'lower bound' is caught."""
+    wrong = dataclasses.replace(polynomial, lower=2 * polynomial.lower)
+    assert any(not c.holds and "t^" in c.claim for c in ua.polynomial_checks(wrong, POLY))
+
+
+@settings(max_examples=20)
+@given(power=st.integers(1, 6), units=st.sampled_from((3, 10, 40)))
+def test_polynomial_network_is_a_polynomial_of_degree_at_most_k(power, units):
+    """sum_s a_s (x + b_s)^k + a_0 is matched exactly by a degree-k polynomial fit (so it cannot beat E_k)."""
+    grid = np.linspace(0.0, 1.0, 201)
+    rng = np.random.default_rng(power * 1000 + units)
+    values = (grid[:, None] + rng.uniform(-1, 1, units)) ** power @ rng.normal(size=units)
+    fit = np.polynomial.Chebyshev.fit(grid, values, power)
+    assert np.max(np.abs(fit(grid) - values)) <= 1e-9 * (1 + np.max(np.abs(values)))
