@@ -183,13 +183,16 @@ def test_exactness_check_fails_for_a_wrong_ratio():
     config = num.Config(shapes=((4, 2, 2),), log2_sizes=(10, 12, 14), memory_log2_sizes=(11, 12, 13))
     ratios = np.full((1, 2, 3), 1.5)
     result = num.Result(ratios, ratios, np.ones((1, 2, 3), bool), np.array([2**10, 2**12, 2**14]),
-                        np.ones((4, 3)), np.full((4, 3), np.nan), np.array([1, 2, 4]), np.ones((3, 3)),
-                        np.ones((3, 3)))
+                        np.ones((4, 3)), np.ones((4, 3)), np.full((4, 3), np.nan), np.array([1, 2, 4]), np.ones((3, 3)),
+                        np.ones((3, 3)), np.array([64, 4096]), np.array([0.5, 0.5]), np.zeros(2), np.zeros(2),
+                        np.zeros(2))
     checks = num.checks(result, config)
     outputs = [c for c in checks if c.claim.startswith("|")]
     assert outputs and not any(c.holds for c in outputs)
     exponents = [c for c in checks if "exponent" in c.claim]
     assert exponents and not any(c.holds for c in exponents)  # flat counts: exponent 0, not 2 or 1
+    overflow = num.precision_checks(result, config)
+    assert not overflow[0].holds and not overflow[1].holds  # half the rows overflowing at n = 64 and n = 4096
 
 
 @pytest.mark.parametrize("kwargs", [dict(shapes=((0, 1, 1),)), dict(chunk=0), dict(input_scale=400.0),

@@ -283,6 +283,33 @@ def prove_crossover() -> Check:
                                      "(n* ~ 2md/(m+d))", holds)
 
 
+# Low precision ---------------------------------------------------------------------------------------------------
+
+FLOAT16_MAX = sp.Integer(65504)
+"""The largest finite float16."""
+
+
+def mean_feature() -> sp.Expr:
+    r"""$\mu = \mathbb{E}\,\phi(x)$ for $x\sim\mathcal N(0,1)$: $	frac12 + 	frac1{\sqrt{2\pi}} + e^{1/2}\Phi(-1)$."""
+    x = sp.Symbol("x", real=True)
+    density = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
+    return sp.integrate(sp.exp(x) * density, (x, -sp.oo, 0)) + sp.integrate((x + 1) * density, (x, 0, sp.oo))
+
+
+def float16_overflow_length() -> sp.Expr:
+    r"""$n^* = 65504/(m\mu^2)$: the normaliser $D_i = \sum_{j,l}\phi(Q_{il})\phi(K_{jl})$, of mean $n m\mu^2$ for
+    independent standard normal inputs, passes float16's largest finite number near $n^*$."""
+    return FLOAT16_MAX / (m * mean_feature()**2)
+
+
+def prove_mean_feature() -> Check:
+    """E phi(x) = 1/2 + 1/sqrt(2 pi) + e^(1/2) Phi(-1) ~ 1.1605 by integration over the two branches."""
+    closed = sp.Rational(1, 2) + 1 / sp.sqrt(2 * sp.pi) + sp.exp(sp.Rational(1, 2)) * (1 + sp.erf(-1 / sp.sqrt(2))) / 2
+    return prove_equal(KATHAROPOULOS, f"E phi(x) = 1/2 + 1/sqrt(2 pi) + e^(1/2) Phi(-1) = {sp.N(closed, 6)} for "
+                                      "x ~ N(0,1) (float16 normaliser overflows near n = 65504/(m mu^2))",
+                       mean_feature(), closed)
+
+
 # Rounding -------------------------------------------------------------------------------------------------------
 
 
@@ -605,7 +632,7 @@ THEOREMS = (
             "costs count multiplications, additions and divisions; phi itself (the same in all forms) not counted",
         ),
         proofs=(prove_associativity, prove_normaliser, prove_causal, prove_recurrence, prove_explicit_sizes,
-                prove_feature_map_positive, prove_cost_orders, prove_crossover),
+                prove_feature_map_positive, prove_cost_orders, prove_crossover, prove_mean_feature),
         aliases=("linear-attention", "transformers-are-rnns"),
         summary="phi(Q)(phi(K)^T V) = (phi(Q)phi(K)^T)V with its normaliser; causal form is an RNN; O(n^2) -> O(n)",
     ),
