@@ -68,7 +68,10 @@ $\tilde N = (\phi(Q)\phi(K)^\top)|V|$; the denominator has positive terms, so $|
 D_i$. Hence each computed output is within $\beta\,\tilde N_{ic}/D_i$ of the exact one, $\beta = (2\gamma_{n+m} +
 u(1+\gamma_{n+m}))/(1-\gamma_{n+m})$, and two forms differ by at most $2\beta\,\tilde N_{ic}/D_i$
 (:func:`forms_rounding_bound`), valid while nothing underflows: $\phi(x) = e^{x} \ge e^{-R}$ for $|x| \le R$, and
-$D_i \ge n m e^{-2R}$ stays normal for $R \le 300$ in float64 (and $R \le 40$ in float32).
+$D_i \ge n m e^{-2R}$ stays normal for $R \le 300$ in float64 (and $R \le 40$ in float32). In float16 the
+normaliser, of mean $n m \mu^2$ with $\mu = \mathbb{E}\,\phi(x) = \tfrac12 + \tfrac1{\sqrt{2\pi}} + e^{1/2}\Phi(-1)
+\approx 1.1605$ for standard normal inputs (:func:`mean_feature`), overflows near $n^* = 65504/(m\mu^2)$, about 760
+at $m = 64$ (:func:`float16_overflow_length`).
 
 References: A. Katharopoulos, A. Vyas, N. Pappas, F. Fleuret, *Transformers are RNNs: fast autoregressive
 transformers with linear attention*, ICML 2020, arXiv:2006.16236. K. Choromanski et al., *Rethinking attention with
@@ -314,7 +317,8 @@ def prove_mean_feature() -> Check:
 
 
 def forms_rounding_bound(unit: sp.Expr = u) -> sp.Expr:
-    r"""$2\beta$: two forms' outputs differ by at most $2\beta\,\tilde N_{ic}/D_i$, $\tilde N = (\phi(Q)\phi(K)^\top)|V|$."""
+    r"""$2\beta$: two forms' outputs differ by at most $2\beta\,\tilde N_{ic}/D_i$, with
+    $\tilde N = (\phi(Q)\phi(K)^\top)|V|$."""
     g = gamma(n + m, unit)
     return 2 * (2 * g + unit * (1 + g)) / (1 - g)
 
