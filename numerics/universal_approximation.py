@@ -629,6 +629,41 @@ def cybenko_checks(result: CybenkoResult, config: CybenkoConfig, seconds: float 
     return out
 
 
+@dataclass(frozen=True)
+class CurvesConfig:
+    """The slide's picture: one target on [0, 1] and its staircase fits of a few sizes (kappa = c p)."""
+
+    target: str = "sin"
+    units: tuple[int, ...] = (6, 30, 100)
+    steepness_factor: float = 10.0
+    points: int = 1001
+
+    def __post_init__(self):
+        if self.target not in CYBENKO_TARGETS:
+            raise ValueError(f"target {self.target!r} is not one of {', '.join(CYBENKO_TARGETS)}")
+        if not self.units or min(self.units) < 1 or self.points < 2:
+            raise ValueError(f"units >= 1 and points >= 2 required, got units={self.units}, points={self.points}")
+
+
+@dataclass(frozen=True)
+class CurvesResult:
+    """x (points,), f(x) (points,), the fits (sizes, points)."""
+
+    x: np.ndarray
+    target: np.ndarray
+    fits: np.ndarray
+
+
+def staircase_curves(config: CurvesConfig, key=None) -> CurvesResult:
+    """The staircase networks of each size evaluated on a uniform grid (for the figure)."""
+    del key  # deterministic
+    fn = CYBENKO_TARGETS[config.target][0]
+    x = np.linspace(0.0, 1.0, config.points)
+    fits = np.stack([np.asarray(staircase(jnp.asarray(fn(np.linspace(0.0, 1.0, p + 1))), jnp.asarray(x),
+                                          config.steepness_factor * p)) for p in config.units])
+    return CurvesResult(x, fn(x), fits)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Cybenko's converse: polynomial activations stall at E_k(f).
 # ---------------------------------------------------------------------------------------------------------------
