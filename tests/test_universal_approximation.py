@@ -302,3 +302,29 @@ def test_polynomial_network_is_a_polynomial_of_degree_at_most_k(power, units):
     values = (grid[:, None] + rng.uniform(-1, 1, units)) ** power @ rng.normal(size=units)
     fit = np.polynomial.Chebyshev.fit(grid, values, power)
     assert np.max(np.abs(fit(grid) - values)) <= 1e-9 * (1 + np.max(np.abs(values)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Training (optax).
+# ---------------------------------------------------------------------------------------------------------------
+
+
+TRAINING = ua.TrainingConfig(units=(20,), activations=("tanh",), steps=300, train_points=256, test_points=1024)
+
+
+@pytest.mark.slow
+def test_trained_network_lands_below_barron_bound():
+    result = ua.train_experiment(TRAINING, jax.random.key(0))
+    assert all(check.holds for check in ua.training_checks(result, TRAINING))
+
+
+@pytest.mark.slow
+def test_training_that_diverges_raises_with_step_and_value():
+    config = dataclasses.replace(TRAINING, learning_rate=1e300)
+    with pytest.raises(FloatingPointError, match="step"):
+        ua.train_experiment(config, jax.random.key(0))
+
+
+def test_training_config_rejects_unknown_activation():
+    with pytest.raises(ValueError, match="softsign"):
+        ua.TrainingConfig(activations=("softsign",))
