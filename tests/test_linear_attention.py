@@ -118,10 +118,11 @@ CHUNK = 8
 
 
 @cache
-def _bucket_forward():
-    """Every form's outputs for an (n, m, d) problem padded into BUCKET: one compiled program."""
+def _bucket_forward(dtype: str = "float64"):
+    """Every form's outputs for an (n, m, d) problem padded into BUCKET, in ``dtype``: one compiled program."""
 
     def run(q, k, v, size):
+        q, k, v = (x.astype(dtype) for x in (q, k, v))
         a, b = num.feature_map(q), num.feature_map(k)
         a, b, v, _, out_mask, _ = num.pad_problem(a, b, v, v, *size)
         rows = []
@@ -150,6 +151,15 @@ def _inputs(scale):
 def test_every_form_agrees_with_quadratic_within_rounding_bound(q, k, v, n, mm, dd):
     ratios, _, _ = _bucket_forward()(q, k, v, np.array([n, mm, dd], np.int32))
     assert np.all(np.asarray(ratios) <= float(_forms_bound(float(n), float(mm), 2.0**-53)))
+
+
+@pytest.mark.slow
+@settings(max_examples=25)
+@given(*_inputs(4.0), st.integers(1, BUCKET[0]), st.integers(1, BUCKET[1]), st.integers(1, BUCKET[2]))
+def test_every_form_agrees_with_quadratic_within_rounding_bound_float32(q, k, v, n, mm, dd):
+    """The same bound with float32's unit roundoff (matrix products at precision HIGHEST)."""
+    ratios, _, _ = _bucket_forward("float32")(q, k, v, np.array([n, mm, dd], np.int32))
+    assert np.all(np.asarray(ratios) <= float(_forms_bound(float(n), float(mm), 2.0**-24)))
 
 
 @settings(max_examples=25)
