@@ -56,7 +56,7 @@ $(\|P\|_F^2\|V\|_F^2 + \|PV\|_F^2)/k$, by a $t$ statistic with the Student quant
 (:func:`t_bound`: 7.0 for 64 trials, 8.3 for 32). Checked too: the relative error $\|PE^\top EV - PV\|_F/\|PV\|_F$
 is above $\varepsilon$ (the relative form of Linformer's Theorem 1 fails; it is about $\sqrt{(n+1)/k}$). Reported:
 the singular values of $P$ at temperatures 0.25, 1, 4 and the rank holding 90% of $\|P\|_F^2$ (seed 0: 41, 69, 113
-at $n = 128, 256, 512$ and temperature 1, i.e. growing like $n^{0.72}$; 1 at temperature 4, where $P$ is nearly
+at $n = 128, 256, 512$ and temperature 1, i.e. growing like $n^{0.73}$; 1 at temperature 4, where $P$ is nearly
 the uniform matrix).
 
 Statistical checks of the random-feature estimator use $|z| \le 6$: a normal variable exceeds it with probability
