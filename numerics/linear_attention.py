@@ -858,7 +858,8 @@ class LinformerResult:
 
 _eps_k = to_jax([statement.n, statement.eps], statement.linformer_k())
 _pair_failure = to_jax([statement.eps, statement.k], statement.pair_failure())
-_expected = to_jax([statement.P_F2, statement.V_F2, statement.PV_F2, statement.k], statement.linformer_statement.rhs)
+_expected = to_jax([statement.P_F2, statement.V_F2, statement.PV_F2, statement.k],
+                   statement.expected_squared_error(statement.P_F2, statement.V_F2, statement.PV_F2, statement.k))
 
 
 def projected_length(n_: int, eps_: float) -> int:

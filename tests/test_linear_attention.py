@@ -234,7 +234,8 @@ def test_form_rejects_a_causal_mismatch():
 # ------------------------------------------------------------------------------------------------------------------
 
 _rel_mse = sp.lambdify([thm.norm_sum_sq, thm.features], thm.relative_mse())
-_expected = sp.lambdify([thm.P_F2, thm.V_F2, thm.PV_F2, thm.k], thm.linformer_statement.rhs)
+_expected = sp.lambdify([thm.P_F2, thm.V_F2, thm.PV_F2, thm.k],
+                        thm.expected_squared_error(thm.P_F2, thm.V_F2, thm.PV_F2, thm.k))
 
 
 def _performer_z(rng, r2, m_, trials=4000, dim=4, wrong=False):

@@ -365,10 +365,12 @@ def _sq(f):
     return sp.Sum(f, (k_, 0, d - 1))
 
 
+_W = sp.IndexedBase("w", real=True)
 performer_statement = sp.Eq(sp.exp(_sq(X[k_] * Y[k_])),
-                            sp.Symbol("E_w") * sp.exp(_sq(w * X[k_]) - _sq(X[k_]**2) / 2)
-                            * sp.exp(_sq(w * Y[k_]) - _sq(Y[k_]**2) / 2))
-"""Display form of Lemma 1 (E_w the expectation over w ~ N(0, I_d))."""
+                            sp.Function("E_w")(sp.exp(_sq(_W[k_] * X[k_]) - _sq(X[k_]**2) / 2)
+                                               * sp.exp(_sq(_W[k_] * Y[k_]) - _sq(Y[k_]**2) / 2)))
+"""Lemma 1 (E_w the expectation over w ~ N(0, I_d)); proved by :func:`prove_gaussian_mgf` and
+:func:`prove_positive_features`."""
 
 
 def prove_gaussian_mgf() -> Check:
@@ -443,7 +445,22 @@ def expected_squared_error(P_fro2, V_fro2, PV_fro2, rows) -> sp.Expr:
 
 
 P_F2, V_F2, PV_F2 = sp.symbols("P_F2 V_F2 PV_F2", nonnegative=True)
-linformer_statement = sp.Eq(sp.Symbol("E||(P E^T)(E V) - P V||_F^2"), expected_squared_error(P_F2, V_F2, PV_F2, k))
+"""||P||_F^2, ||V||_F^2, ||P V||_F^2 as scalars (the arguments of the lambdified expectation)."""
+
+
+def _linformer_display() -> sp.Eq:
+    rows = sp.Symbol("k", integer=True, positive=True)
+    P, E, Vm = sp.MatrixSymbol("P", n, n), sp.MatrixSymbol("E", rows, n), sp.MatrixSymbol("V", n, d)
+
+    def fro2(M):
+        return sp.Trace(M.T * M)
+
+    return sp.Eq(sp.Function("E")(fro2(P * E.T * E * Vm - P * Vm)),
+                 expected_squared_error(fro2(P), fro2(Vm), fro2(P * Vm), rows))
+
+
+linformer_statement = _linformer_display()
+"""E ||(P E^T)(E V) - P V||_F^2 = (||P||_F^2 ||V||_F^2 + ||P V||_F^2)/k, Frobenius norms as traces."""
 
 
 def linformer_k_exceeds_n_below() -> sp.Expr:
