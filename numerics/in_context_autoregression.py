@@ -72,7 +72,7 @@ class Config:
 
     d: int = 10
     lengths: tuple[int, ...] = (5, 10, 20, 40)
-    samples: int = 2**16
+    samples: int = 2**15
     chunk: int = 2**12
     z: float = 5.0
     train_length: int = 20
@@ -88,8 +88,8 @@ class Config:
     def __post_init__(self):
         if self.d < 2 or self.d % 2:
             raise ValueError(f"d must be an even integer >= 2 (rotation blocks pair coordinates), got {self.d!r}")
-        if not self.lengths or min(self.lengths) < 1:
-            raise ValueError(f"lengths must be a non-empty tuple of integers >= 1, got {self.lengths!r}")
+        if not self.lengths or min(self.lengths) < 1 or list(self.lengths) != sorted(set(self.lengths)):
+            raise ValueError(f"lengths must be a non-empty increasing tuple of integers >= 1, got {self.lengths!r}")
         if self.chunk < 2 or self.samples < self.chunk or self.samples % self.chunk:
             raise ValueError(f"samples ({self.samples!r}) must be a positive multiple of chunk ({self.chunk!r}, "
                              f">= 2)")
@@ -183,23 +183,24 @@ def fast_key(key: jax.Array) -> jax.Array:
 
 def unitary_sequences(key, n: int, d: int, length: int):
     """``n`` complex sequences s_0..s_{length+1} (shape (n, length+2, d)) and their W (n, d, d)."""
-    k_theta, k_phase = jax.random.split(key)
-    theta = jax.random.uniform(k_theta, (n, d), jnp.float64, 0.0, 2 * jnp.pi)
-    phase = jax.random.uniform(k_phase, (n, d), jnp.float64, 0.0, 2 * jnp.pi)
+    theta, phase = jax.random.uniform(key, (2, n, d), jnp.float64, 0.0, 2 * jnp.pi)
+    return unitary_from_angles(theta, phase, length)
+
+
+def unitary_from_angles(theta: jax.Array, phase: jax.Array, length: int):
+    """s_t = diag(e^{i theta}) ^ t e^{i phase} for t = 0..length+1 (powers by cumulative products), and W."""
+    n, d = theta.shape
     z = jax.lax.complex(jnp.cos(theta), jnp.sin(theta))
     powers = jnp.cumprod(jnp.broadcast_to(z[:, None, :], (n, length + 1, d)), axis=1)  # z^1 .. z^{T+1}
     powers = jnp.concatenate([jnp.ones((n, 1, d), z.dtype), powers], axis=1)
     s = powers * jax.lax.complex(jnp.cos(phase), jnp.sin(phase))[:, None, :]
-    W = jax.vmap(jnp.diag)(z)
-    return s, W
+    return s, jax.vmap(jnp.diag)(z)
 
 
 def rotation_sequences(key, n: int, d: int, length: int):
     """``n`` real sequences with W block-diagonal 2x2 rotations, each 2-block of s_0 a unit vector."""
-    k_theta, k_phase = jax.random.split(key)
     m = d // 2
-    theta = jax.random.uniform(k_theta, (n, m), jnp.float64, 0.0, 2 * jnp.pi)
-    phase = jax.random.uniform(k_phase, (n, m), jnp.float64, 0.0, 2 * jnp.pi)
+    theta, phase = jax.random.uniform(key, (2, n, m), jnp.float64, 0.0, 2 * jnp.pi)
     t = jnp.arange(length + 2, dtype=jnp.float64)
     angle = theta[:, None, :] * t[None, :, None] + phase[:, None, :]
     s = jnp.stack([jnp.cos(angle), jnp.sin(angle)], axis=-1).reshape(n, length + 2, d)
@@ -222,15 +223,22 @@ def context_matrix(s: jax.Array, length: int) -> jax.Array:
     return jnp.einsum("ti,tj->ij", s[1 : length + 1], jnp.conj(s[:length]))
 
 
-def one_step_statistics(s: jax.Array, W: jax.Array, length: int, step) -> jax.Array:
-    """(loss, dloss/deta, estimation error) of one-step GD at ``step`` for one sequence."""
-    G = context_matrix(s, length)
-    Gs = G @ s[length]
-    error = step * Gs - s[length + 1]
-    loss = jnp.sum(jnp.abs(error) ** 2)
-    derivative = 2 * jnp.real(jnp.vdot(Gs, error))
-    estimation = jnp.sum(jnp.abs(step * G - W) ** 2) / jnp.sum(jnp.abs(W) ** 2)
-    return jnp.stack([loss, derivative, estimation])
+def statistics_at_lengths(s: jax.Array, W: jax.Array, lengths: tuple[int, ...], steps: jax.Array) -> jax.Array:
+    """(loss, dloss/deta, estimation error) at every length T of ``lengths`` (steps eta*(T)), shape (len, 3).
+
+    G_T at the increasing ``lengths`` as cumulative sums of the pieces sum_{T_(k-1) < t <= T_k} s_t s_{t-1}^*.
+    """
+    bounds = (0, *lengths)
+    pieces = jnp.stack([context_matrix(s[a:], b - a) for a, b in zip(bounds[:-1], bounds[1:])])
+    G = jnp.cumsum(pieces, axis=0)
+
+    def at(GT, T, step):
+        Gs = GT @ s[T]
+        error = step * Gs - s[T + 1]
+        return jnp.stack([squared_norm(error), 2 * jnp.real(jnp.vdot(Gs, error)),
+                          squared_norm(step * GT - W, axis=(0, 1)) / squared_norm(W, axis=(0, 1))])
+
+    return jax.vmap(at)(G, jnp.array(lengths), steps)
 
 
 @partial(jax.jit, static_argnames=("d", "lengths", "samples", "chunk"))
@@ -239,14 +247,14 @@ def _monte_carlo(key, d, lengths, samples, chunk):
     longest = max(lengths)
     out = []
     for law, k_law in zip(LAWS, jax.random.split(key, len(LAWS))):
-        def one_chunk(k, law=law):
-            s, W = SEQUENCES[law](k, chunk, d, longest)
-            per_length = [jax.vmap(partial(one_step_statistics, length=T, step=optimal_step[law](d, T)))(s, W)
-                          for T in lengths]
-            return jnp.stack(per_length)  # (length, chunk, 3)
+        steps = optimal_step[law](d, jnp.array(lengths, jnp.float64))
 
-        stats = jax.lax.map(one_chunk, jax.random.split(k_law, samples // chunk))  # (chunks, length, chunk, 3)
-        out.append(jnp.moveaxis(stats, 0, 1).reshape(len(lengths), samples, 3))
+        def one_chunk(k, law=law, steps=steps):
+            s, W = SEQUENCES[law](k, chunk, d, longest)
+            return jax.vmap(lambda x, w: statistics_at_lengths(x, w, lengths, steps))(s, W)  # (chunk, len, 3)
+
+        stats = jax.lax.map(one_chunk, jax.random.split(k_law, samples // chunk))  # (chunks, chunk, length, 3)
+        out.append(jnp.moveaxis(stats.reshape(samples, len(lengths), 3), 0, 1))
     return jnp.stack(out)
 
 
@@ -268,15 +276,14 @@ def summarise(values: np.ndarray):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def init_params(key, d: int, scale: float) -> dict[str, jax.Array]:
-    """V (d x 2d) and M (2d x 2d), complex, entries scale * standard complex normal."""
-    k_v, k_m = jax.random.split(key)
+def init_params(uniforms: jax.Array, d: int, scale: float) -> dict[str, jax.Array]:
+    """V (d x 2d) and M (2d x 2d), complex, real and imaginary parts uniform in [-scale, scale].
 
-    def cnormal(k, shape):
-        re, im = jax.random.normal(k, (2, *shape), jnp.float64)
-        return scale * (re + 1j * im) / np.sqrt(2)
-
-    return {"V": cnormal(k_v, (d, 2 * d)), "M": cnormal(k_m, (2 * d, 2 * d))}
+    ``uniforms``: 12 d^2 numbers uniform in [0, 1) (passed in, so one random draw serves the whole training run).
+    """
+    z = scale * (2 * uniforms[: 12 * d * d] - 1)
+    z = jax.lax.complex(z[: 6 * d * d], z[6 * d * d :])
+    return {"V": z[: 2 * d * d].reshape(d, 2 * d), "M": z[2 * d * d :].reshape(2 * d, 2 * d)}
 
 
 def tokens(s: jax.Array, length: int) -> jax.Array:
@@ -323,19 +330,21 @@ def batch_inputs(s: jax.Array, length: int):
 @partial(jax.jit, static_argnames=("d", "length", "steps", "batch", "learning_rate", "init_scale"))
 def _train(key, d, length, steps, batch, learning_rate, init_scale):
     """Adam on fresh unitary sequences; returns the final parameters and the loss at every step."""
-    k_init, k_data = jax.random.split(key)
-    params = init_params(k_init, d, init_scale)
+    # one draw for the whole run: initial weights, then (theta, phase) of every training sequence
+    uniforms = jax.random.uniform(key, (12 * d * d + steps * 2 * batch * d,), jnp.float64)
+    params = init_params(uniforms[: 12 * d * d], d, init_scale)
+    angles = 2 * jnp.pi * uniforms[12 * d * d :].reshape(steps, 2, batch, d)
     optimiser = optax.adam(optax.cosine_decay_schedule(learning_rate, steps, alpha=1e-2))
 
-    def step(carry, k):
+    def step(carry, theta_phase):
         params, state = carry
-        s, _ = unitary_sequences(k, batch, d, length)
+        s, _ = unitary_from_angles(theta_phase[0], theta_phase[1], length)
         loss, grads = jax.value_and_grad(batch_loss)(params, *batch_inputs(s, length))
         grads = jax.tree.map(jnp.conj, grads)  # descent direction for complex parameters
         updates, state = optimiser.update(grads, state, params)
         return (optax.apply_updates(params, updates), state), loss
 
-    (params, _), losses = jax.lax.scan(step, (params, optimiser.init(params)), jax.random.split(k_data, steps))
+    (params, _), losses = jax.lax.scan(step, (params, optimiser.init(params)), angles)
     return params, losses
 
 
@@ -370,17 +379,25 @@ def _evaluate(params, key, d, lengths, samples, train_length):
         def per_sequence(x, w, T=T):
             J = in_context_estimate(params, x, T)
             trained = jnp.sum(jnp.abs(predict_next(params, x, T) - x[T + 1]) ** 2)
-            gd = one_step_statistics(x, w, T, step)[0]
+            gd = squared_norm(step * context_matrix(x, T) @ x[T] - x[T + 1])
             estimation = jnp.sum(jnp.abs(J - w) ** 2) / d
-            gram = jnp.einsum("ti,tj->ij", x[:T], jnp.conj(x[:T]))
-            oracle = jnp.linalg.solve(gram.T, context_matrix(x, T).T).T  # G gram^{-1}
-            oracle_loss = jnp.sum(jnp.abs(oracle @ x[T] - x[T + 1]) ** 2)
             diag_step = jnp.real(jnp.trace(J @ jnp.conj(w).T)) / (T * d)
-            return jnp.stack([trained, gd, estimation, oracle_loss, diag_step]), J
+            return jnp.stack([trained, gd, estimation, diag_step]), J
 
         stats, J = jax.vmap(per_sequence)(s, W)
         out.append((stats, J[0], W[0]))
-    return out
+    return out, s
+
+
+def oracle_losses(s: np.ndarray, length: int) -> np.ndarray:
+    """|W_LS s_T - s_{T+1}|^2 per sequence, W_LS = G (sum_t s_{t-1} s_{t-1}^*)^{-1} the least-squares fit in context.
+
+    NumPy (LAPACK) outside the jitted program: a batched complex solve inside it hung intermittently on this CPU.
+    """
+    G = np.einsum("nti,ntj->nij", s[:, 1 : length + 1], s[:, :length].conj())
+    gram = np.einsum("nti,ntj->nij", s[:, :length], s[:, :length].conj())
+    fit = np.swapaxes(np.linalg.solve(np.swapaxes(gram, 1, 2), np.swapaxes(G, 1, 2)), 1, 2)
+    return np.sum(np.abs(np.einsum("nij,nj->ni", fit, s[:, length]) - s[:, length + 1]) ** 2, axis=1)
 
 
 def experiment(config: Config, key: jax.Array) -> Result:
@@ -393,7 +410,8 @@ def experiment(config: Config, key: jax.Array) -> Result:
 
     params, losses, seconds = train(config, k_train)
     test_lengths = tuple(config.test_lengths)
-    evaluated = _evaluate(params, k_test, config.d, test_lengths, config.test_samples, config.train_length)
+    evaluated, sequences = _evaluate(params, k_test, config.d, test_lengths, config.test_samples, config.train_length)
+    sequences = np.asarray(sequences)
     n = config.test_samples
     trained_loss, gd_loss, paired_se, est, est_se, oracle = (np.zeros(len(test_lengths)) for _ in range(6))
     step = step_se = np.nan
@@ -405,9 +423,9 @@ def experiment(config: Config, key: jax.Array) -> Result:
         ratio = trained_loss[i] / gd_loss[i]
         paired_se[i] = np.std(stats[:, 0] - ratio * stats[:, 1]) / gd_loss[i] / np.sqrt(n)
         est[i], est_se[i] = stats[:, 2].mean(), stats[:, 2].std() / np.sqrt(n)
-        oracle[i] = stats[:, 3].mean()
+        oracle[i] = oracle_losses(sequences, T).mean()
         if T == config.train_length:
-            step, step_se = stats[:, 4].mean(), stats[:, 4].std() / np.sqrt(n)
+            step, step_se = stats[:, 3].mean(), stats[:, 3].std() / np.sqrt(n)
             jacobian, target = np.asarray(J0), np.asarray(W0)
     return Result(lengths=np.array(lengths), mean=mean, stderr=stderr, kurtosis=kurtosis, berry_esseen=berry_esseen,
                   theory=theories, train_loss=losses, train_seconds=seconds, test_lengths=np.array(test_lengths),
