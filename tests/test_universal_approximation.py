@@ -282,11 +282,13 @@ def polynomial():
     return ua.polynomial_experiment(POLY)
 
 
+@pytest.mark.slow
 def test_polynomial_activation_networks_stall_above_certified_error(polynomial):
     assert all(check.holds for check in ua.polynomial_checks(polynomial, POLY))
     assert np.ptp(polynomial.polynomial_sup) <= 1e-9 * polynomial.polynomial_sup[0]  # p does not help
 
 
+@pytest.mark.slow
 def test_stall_check_fails_against_a_doubled_lower_bound(polynomial):
     """The t^k networks' sup error (about 1.7 E_k) is below 2 E_k: a doubled 'lower bound' is caught."""
     wrong = dataclasses.replace(polynomial, lower=2 * polynomial.lower)
