@@ -53,7 +53,8 @@ Exactly, $\mathbb{E}\,\|(P E^\top)(E V) - P V\|_F^2 = \left(\|P\|_F^2\|V\|_F^2 +
   $P w$ is small (rows of $P$ are averages) and the relative error is of order one: for $V$ with i.i.d.
   $\mathcal N(0,1)$ entries, $\mathbb{E}\|PV\|_F^2 = d_v\|P\|_F^2$ and $\|V\|_F^2 \approx n d_v$, so by the exact
   expectation below the relative error is about $\sqrt{(n+1)/k}$, which *grows* like $\sqrt{n/(40\log n)}$ at
-  $\varepsilon = 1/2$ (measured in :mod:`numerics.linear_attention`: 1.05 at $n = 256$, 1.37 at $n = 512$). Also, the union bound over all $n d_v$ pairs gives $4 d_v n^{-1/4}$, not $o(1)$ uniformly in $d_v$;
+  $\varepsilon = 1/2$ (measured in :mod:`numerics.linear_attention`: 1.05 at $n = 256$, 1.37 at $n = 512$).
+  Also, the union bound over all $n d_v$ pairs gives $4 d_v n^{-1/4}$, not $o(1)$ uniformly in $d_v$;
   the per-pair probability is what is checked here.
 * With $\varepsilon = 1/2$, $k = 40\log n$ exceeds $n$ for $n$ below $-40\,W_{-1}(-1/40) \approx 214.8$
   (:func:`linformer_k_exceeds_n_below`): the "projection" then enlarges.
@@ -133,10 +134,12 @@ def linear_denominator(last=n - 1):
     return sp.Sum(A[i, l] * sp.Sum(B[j, l], (j, 0, last)), (l, 0, m - 1))
 
 
-statement = sp.Eq(quadratic_numerator() / quadratic_denominator(), linear_numerator() / linear_denominator())
+statement = sp.Eq(quadratic_numerator() / quadratic_denominator(), linear_numerator() / linear_denominator(),
+                  evaluate=False)
 r"""$V'_{ic}$ by the quadratic order equals $V'_{ic}$ by the linear order, at symbolic $n, m, d$."""
 
-causal_statement = sp.Eq(quadratic_numerator(i) / quadratic_denominator(i), linear_numerator(i) / linear_denominator(i))
+causal_statement = sp.Eq(quadratic_numerator(i) / quadratic_denominator(i), linear_numerator(i) / linear_denominator(i),
+                         evaluate=False)
 
 
 def state(last):
@@ -368,7 +371,8 @@ def _sq(f):
 _W = sp.IndexedBase("w", real=True)
 performer_statement = sp.Eq(sp.exp(_sq(X[k_] * Y[k_])),
                             sp.Function("E_w")(sp.exp(_sq(_W[k_] * X[k_]) - _sq(X[k_]**2) / 2)
-                                               * sp.exp(_sq(_W[k_] * Y[k_]) - _sq(Y[k_]**2) / 2)))
+                                               * sp.exp(_sq(_W[k_] * Y[k_]) - _sq(Y[k_]**2) / 2)),
+                            evaluate=False)
 """Lemma 1 (E_w the expectation over w ~ N(0, I_d)); proved by :func:`prove_gaussian_mgf` and
 :func:`prove_positive_features`."""
 
@@ -456,7 +460,7 @@ def _linformer_display() -> sp.Eq:
         return sp.Trace(M.T * M)
 
     return sp.Eq(sp.Function("E")(fro2(P * E.T * E * Vm - P * Vm)),
-                 expected_squared_error(fro2(P), fro2(Vm), fro2(P * Vm), rows))
+                 expected_squared_error(fro2(P), fro2(Vm), fro2(P * Vm), rows), evaluate=False)
 
 
 linformer_statement = _linformer_display()
