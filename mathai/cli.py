@@ -181,9 +181,19 @@ def cmd_paper(args, out: Console, err: Console) -> int:
     def progress(message: str) -> None:
         err.print(message, highlight=False)
 
+    given = None
+    if args.verdicts:
+        try:
+            document = json.loads(Path(args.verdicts).read_text())
+            given = paper.checks_from_json(document)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise UsageError(f"mathai paper: cannot read verdicts from {args.verdicts}: {error}") from None
+        if document.get("seed") != args.seed:
+            raise UsageError(f"mathai paper: {args.verdicts} was run at seed {document.get('seed')}, "
+                             f"not --seed {args.seed}")
     try:
         verdicts, build = paper.make(theorems, paper_dir=paper_dir, docs_dir=docs_dir, seed=args.seed,
-                                     fresh=args.fresh, pdf=not args.no_pdf, progress=progress)
+                                     fresh=args.fresh, pdf=not args.no_pdf, progress=progress, verdicts=given)
     except paper.LatexMissing as missing:
         err.print(str(missing), markup=False, highlight=False)
         verdicts, build = None, None
@@ -274,6 +284,8 @@ def parser() -> argparse.ArgumentParser:
     paper.add_argument("--no-docs", action="store_true", help="do not write the notes pages")
     paper.add_argument("--no-pdf", action="store_true", help="write the sources only, do not run latexmk")
     paper.add_argument("--fresh", action="store_true", help="ignore cached experiment results")
+    paper.add_argument("--verdicts", metavar="FILE", help="checks saved by `mathai verify --json` (same seed); "
+                                                          "theorems it lacks are checked anew")
     paper.set_defaults(run=cmd_paper)
     bench = sub.add_parser("bench", help="run the side-by-side benchmarks; print and write the table")
     bench.add_argument("ids", nargs="*", metavar="ID")

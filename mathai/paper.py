@@ -477,6 +477,35 @@ def run_checks(theorems: Sequence[Theorem], seed: int, progress: Callable[[str],
     return verdicts
 
 
+def checks_from_json(document: Mapping) -> dict[str, list[Check]]:
+    """The verdicts of a ``mathai verify --json`` document, as Checks again (null measurements become NaN).
+
+    ``holds`` is recomputed from the data, never copied: a document whose verdicts disagree with its numbers
+    raises ``ValueError``.
+    """
+
+    def number(value):
+        return float("nan") if value is None else value
+
+    verdicts: dict[str, list[Check]] = {}
+    for entry in document["theorems"]:
+        checks = []
+        for c in entry["checks"]:
+            if c["kind"] == "symbolic":
+                check = Check(entry["id"], "symbolic", c["claim"], c["relation"], proved=c["holds"],
+                              seconds=c.get("seconds") or 0.0)
+            else:
+                bound = tuple(number(b) for b in c["bound"]) if c["relation"] == "in" else number(c["bound"])
+                check = Check(entry["id"], "numeric", c["claim"], c["relation"], measured=number(c["measured"]),
+                              bound=bound, seconds=c.get("seconds") or 0.0)
+            if check.holds != c["holds"]:
+                raise ValueError(f"{entry['id']}: check {c['claim']!r} says holds={c['holds']} but its numbers "
+                                 f"say {check.holds}")
+            checks.append(check)
+        verdicts[entry["id"]] = checks
+    return verdicts
+
+
 def figures_for(theorems: Sequence[Theorem], paper_dir: Path, seed: int, fresh: bool,
                 progress: Callable[[str], None] = lambda _: None) -> list[Path]:
     """Draw every registered figure of ``theorems`` into ``paper_dir/figures``."""
@@ -491,11 +520,13 @@ def figures_for(theorems: Sequence[Theorem], paper_dir: Path, seed: int, fresh: 
 
 
 def make(theorems: Sequence[Theorem], *, paper_dir: Path = Path("paper"), docs_dir: Path | None = Path("docs"),
-         seed: int = 0, fresh: bool = False, pdf: bool = True,
+         seed: int = 0, fresh: bool = False, pdf: bool = True, verdicts: Verdicts | None = None,
          progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr)) -> tuple[dict, Build | None]:
     """Figures, checks, sources, notes pages and (when ``pdf`` and LaTeX is installed) the PDF.
 
-    Returns the verdicts and the build (None when ``pdf`` is False). Raises :class:`LatexMissing` after writing
+    ``verdicts`` (e.g. from a saved ``mathai verify --json``, :func:`checks_from_json`) replaces running the
+    checks; theorems it does not cover are checked here. Returns the verdicts and the build (None when ``pdf`` is
+    False). Raises :class:`LatexMissing` after writing
     everything else when the PDF was asked for and no toolchain is installed.
     """
     from mathai import figures
@@ -504,7 +535,9 @@ def make(theorems: Sequence[Theorem], *, paper_dir: Path = Path("paper"), docs_d
     figures_for(theorems, paper_dir, seed, fresh, progress)
     progress(f"figures: {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
-    verdicts = run_checks(theorems, seed, progress)
+    given = dict(verdicts or {})
+    missing = [t for t in theorems if t.id not in given]
+    verdicts = {**given, **run_checks(missing, seed, progress)}
     progress(f"checks: {time.perf_counter() - start:.1f} s")
     write_sources(theorems, verdicts, paper_dir=paper_dir, docs_dir=docs_dir, seed=seed,
                   figure_registry=figures.registry(), versions=figures.versions())

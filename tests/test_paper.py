@@ -304,3 +304,58 @@ def test_pdf_builds_without_undefined_references_and_renders(sources, figure_reg
         assert theorem.id in text
     if any(figure_registry.get(t.id) for t in all_theorems()):
         assert "Figure 1:" in text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Verdicts saved by `mathai verify --json`
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _document(verdicts, seed=0):
+    return {"seed": seed, "holds": True,
+            "theorems": [{"id": i, "checks": [c.as_json() for c in checks]} for i, checks in verdicts.items()]}
+
+
+def test_saved_verdicts_read_back_as_the_same_checks():
+    verdicts = {"frobenius": [prove_true("frobenius", "proved", True),
+                              numeric("frobenius", "ratio", 0.5, "<=", 1.0),
+                              numeric("frobenius", "interval", 0.5, "in", (0.0, 1.0)),
+                              numeric("frobenius", "nan", float("nan"), "<=", 1.0)]}
+    back = paper.checks_from_json(_document(verdicts))["frobenius"]
+    assert [(c.kind, c.claim, c.relation, c.holds) for c in back] == \
+        [(c.kind, c.claim, c.relation, c.holds) for c in verdicts["frobenius"]]
+    assert back[2].bound == (0.0, 1.0) and back[3].holds is False
+
+
+def test_saved_verdicts_that_contradict_their_numbers_are_refused():
+    document = _document({"frobenius": [numeric("frobenius", "ratio", 2.0, "<=", 1.0)]})
+    document["theorems"][0]["checks"][0]["holds"] = True
+    with pytest.raises(ValueError, match="holds=True"):
+        paper.checks_from_json(document)
+
+
+def test_paper_with_saved_verdicts_of_another_seed_is_bad_input(tmp_path, capsys):
+    import json
+
+    shutil.copy(MAIN_TEX, tmp_path / "main.tex")
+    (tmp_path / "v.json").write_text(json.dumps(_document(fake_verdicts(), seed=1)))
+    status = cli.main(["paper", "--out", str(tmp_path), "--verdicts", str(tmp_path / "v.json"), "--no-pdf"])
+    assert status == cli.EXIT_USAGE and "seed 1" in capsys.readouterr().err
+
+
+def test_paper_uses_saved_verdicts_instead_of_rerunning(tmp_path, monkeypatch, capsys):
+    import json
+
+    def refuse(theorems, seed, progress=None):
+        assert not theorems, f"re-ran {[t.id for t in theorems]}"
+        return {}
+
+    monkeypatch.setattr(paper, "run_checks", refuse)
+    monkeypatch.setattr(paper, "figures_for", lambda *args, **kwargs: [])
+    monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
+    shutil.copy(MAIN_TEX, tmp_path / "main.tex")
+    (tmp_path / "v.json").write_text(json.dumps(_document(fake_verdicts())))
+    status = cli.main(["paper", "--out", str(tmp_path), "--no-docs", "--no-pdf", "--verdicts",
+                       str(tmp_path / "v.json")])
+    assert status == cli.EXIT_OK, capsys.readouterr().err
+    assert "a measured ratio" in (tmp_path / "generated" / f"section-{all_theorems()[0].id}.tex").read_text()
