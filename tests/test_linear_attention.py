@@ -135,8 +135,8 @@ def _bucket_forward(dtype: str = "float64"):
         return jnp.stack(rows), jnp.min(den), jnp.all(jnp.isfinite(sim))
 
     spec = jax.ShapeDtypeStruct((BUCKET[0], BUCKET[1]), jnp.float64)
-    return jax.jit(run).lower(spec, spec, jax.ShapeDtypeStruct((BUCKET[0], BUCKET[2]), jnp.float64),
-                              jax.ShapeDtypeStruct((3,), jnp.int32)).compile()
+    return num._fast_compile(run, spec, spec, jax.ShapeDtypeStruct((BUCKET[0], BUCKET[2]), jnp.float64),
+                             jax.ShapeDtypeStruct((3,), jnp.int32))
 
 
 def _inputs(scale):
@@ -177,7 +177,7 @@ def test_elu_plus_one_underflows_where_the_feature_map_does_not():
 
 
 @pytest.mark.slow
-@settings(max_examples=10)
+@settings(max_examples=5)
 @given(st.integers(0, 2**31 - 1))
 def test_gradients_of_every_form_agree_within_bound(seed):
     shapes = ((7, 3, 5), (40, 6, 5))
