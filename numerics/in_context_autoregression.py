@@ -120,7 +120,8 @@ class Result:
     Training: ``train_loss`` per step; ``train_seconds`` (compile included); at each of ``test_lengths``:
     ``trained_loss``, ``gd_loss`` (exact one-step GD at eta*(T_train) on the same sequences), ``paired_se`` (standard
     error of their ratio), ``trained_estimation``, ``trained_estimation_se``, ``oracle_loss`` (least squares in
-    context); ``step`` (eta-hat from the Jacobian's diagonal at the training length) and its ``step_se``.
+    context); ``step`` (eta-hat from the Jacobian's diagonal at the training length) and its ``step_se``;
+    ``jacobian`` and ``target`` (J and W of one test sequence at the training length); the trained ``V`` and ``M``.
     """
 
     lengths: np.ndarray
@@ -143,6 +144,8 @@ class Result:
     step_se: float
     jacobian: np.ndarray
     target: np.ndarray
+    V: np.ndarray
+    M: np.ndarray
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -333,7 +336,7 @@ def batch_inputs(s: jax.Array, length: int):
     return jax.vmap(context_covariance)(e), e[:, -1], s[:, length + 1]
 
 
-@partial(jax.jit, static_argnames=("d", "length", "steps", "batch", "learning_rate", "init_scale"))
+@partial(jax.jit, static_argnames=("d", "length", "steps", "batch"))
 def _train(key, d, length, steps, batch, learning_rate, init_scale):
     """Adam on fresh unitary sequences; returns the final parameters and the loss at every step."""
     # one draw for the whole run: initial weights, then (theta, phase) of every training sequence
@@ -396,13 +399,14 @@ def _evaluate(params, key, d, lengths, samples, train_length):
 
 
 def oracle_losses(s: np.ndarray, length: int) -> np.ndarray:
-    """|W_LS s_T - s_{T+1}|^2 per sequence, W_LS = G (sum_t s_{t-1} s_{t-1}^*)^{-1} the least-squares fit in context.
+    """|W_LS s_T - s_{T+1}|^2 per sequence, W_LS = G (sum_t s_{t-1} s_{t-1}^*)^+ the minimum-norm least-squares fit in
+    context (exact once the context spans C^d, i.e. T >= d for these laws).
 
     NumPy (LAPACK) outside the jitted program: a batched complex solve inside it hung intermittently on this CPU.
     """
     G = np.einsum("nti,ntj->nij", s[:, 1 : length + 1], s[:, :length].conj())
     gram = np.einsum("nti,ntj->nij", s[:, :length], s[:, :length].conj())
-    fit = np.swapaxes(np.linalg.solve(np.swapaxes(gram, 1, 2), np.swapaxes(G, 1, 2)), 1, 2)
+    fit = G @ np.linalg.pinv(gram, rcond=1e-10, hermitian=True)
     return np.sum(np.abs(np.einsum("nij,nj->ni", fit, s[:, length]) - s[:, length + 1]) ** 2, axis=1)
 
 
@@ -437,7 +441,7 @@ def experiment(config: Config, key: jax.Array) -> Result:
                   theory=theories, train_loss=losses, train_seconds=seconds, test_lengths=np.array(test_lengths),
                   trained_loss=trained_loss, gd_loss=gd_loss, paired_se=paired_se, trained_estimation=est,
                   trained_estimation_se=est_se, oracle_loss=oracle, step=float(step), step_se=float(step_se),
-                  jacobian=jacobian, target=target)
+                  jacobian=jacobian, target=target, V=np.asarray(params["V"]), M=np.asarray(params["M"]))
 
 
 STATISTICS = ("loss", "dloss/deta", "estimation error")

@@ -172,9 +172,13 @@ def test_exact_moments_reject_a_wrong_formula():
 
 
 @pytest.mark.slow
-def test_every_symbolic_proof_holds():
-    for proof in thm.THEOREM.proofs:
-        assert proof().holds, proof.__name__
+def test_explicit_size_proofs_hold_at_smaller_sizes():
+    """The expansion proofs of ``mathai verify`` at reduced sizes (the full sizes run there)."""
+    assert thm.prove_gradient_step(1).holds
+    assert thm.prove_one_step_identity(2).holds
+    assert thm.prove_unitary_moments(2, 3).holds
+    assert thm.prove_rotation_moments(1, 3).holds
+    assert thm.prove_rotation_constants().holds
 
 
 # --- the model's readout is gauge-free ----------------------------------------------------------------------------
@@ -218,8 +222,8 @@ def test_nan_in_training_names_step_and_value():
     num.check_training(np.array([10.0, 3.0]), 1e3)  # a healthy run passes
 
 
-SMALL = num.Config(lengths=(5, 20), samples=2**13, chunk=2**12, steps=300, batch=256, test_samples=2**12,
-                   test_lengths=(10, 20))
+SMALL = num.Config(lengths=(20,), samples=2**13, chunk=2**12, steps=300, batch=256, test_samples=2**12,
+                   test_lengths=(20,))
 
 
 @pytest.fixture(scope="module")
@@ -243,4 +247,4 @@ def test_checks_fail_when_the_closed_form_is_perturbed(small_result):
 @pytest.mark.slow
 def test_training_that_blows_up_raises():
     with pytest.raises(num.TrainingDiverged, match="step"):
-        num.train(dataclasses.replace(SMALL, steps=50, learning_rate=1e4, init_scale=10.0), jax.random.key(0))
+        num.train(dataclasses.replace(SMALL, learning_rate=1e4, init_scale=10.0), num.fast_key(jax.random.key(0)))
