@@ -888,10 +888,17 @@ def _projection_trials(key, n_, k_, dim, trials, eps_):
     return (jnp.sum(exceed), sq, jnp.sum(p**2), jnp.sum(v**2), jnp.sum(pv**2))
 
 
-def _spectrum(key, n_, dim, temperatures):
+def _attention_matrices(key, n_, dim, temperatures):
     kq, kk = jax.random.split(key)
     q, kx = jax.random.normal(kq, (n_, dim)), jax.random.normal(kk, (n_, dim))
-    return jnp.stack([jnp.linalg.svd(attention_matrix(q, kx, t), compute_uv=False) for t in temperatures])
+    return jnp.stack([attention_matrix(q, kx, t) for t in temperatures])
+
+
+def spectrum(key, n_: int, dim: int, temperatures: tuple[float, ...]) -> np.ndarray:
+    """Singular values of softmax(Q K^T / (T sqrt(dim))) for Gaussian Q, K, one row per temperature T. The SVD is
+    LAPACK's through NumPy: XLA's SVD compiles for seconds per size, for a computation that is not timed here."""
+    mats = np.asarray(_run_fast(_attention_matrices, key, n_=n_, dim=dim, temperatures=temperatures))
+    return np.linalg.svd(mats, compute_uv=False)
 
 
 def energy_rank(singular_values: np.ndarray, fraction: float = 0.9) -> int:
@@ -916,7 +923,7 @@ def linformer_experiment(config: LinformerConfig, key: jax.Array) -> LinformerRe
     spectra = np.zeros((len(config.spectrum_lengths), len(config.temperatures), top))
     ranks = np.zeros((len(config.spectrum_lengths), len(config.temperatures)), dtype=np.int64)
     for s_idx, (n_, kk) in enumerate(zip(config.spectrum_lengths, keys[len(config.lengths):])):
-        sv = np.asarray(_run_fast(_spectrum, kk, n_=n_, dim=config.dim, temperatures=tuple(config.temperatures)))
+        sv = spectrum(kk, n_, config.dim, tuple(config.temperatures))
         spectra[s_idx, :, :n_] = sv
         ranks[s_idx] = [energy_rank(x) for x in sv]
     return LinformerResult(
