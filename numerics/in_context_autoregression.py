@@ -12,8 +12,9 @@ $\eta^\star(d, T)$ of :mod:`theorems.in_context_autoregression`, three per-seque
 
 Each sample mean is checked to lie within ``z`` standard errors of its closed form (lambdified from SymPy). The
 per-sequence values are heavy-tailed (excess kurtosis measured up to ~60 for the unitary loss and 200-1200 for the
-rotation-block loss at seeds 0-2, stored in the result: a block with $\theta_b$ near $0$ or $\pi$ adds up coherently), so the Gaussian false-alarm rate of $z = 5$, $5.7\times10^{-7}$ a
-check, is only approximate. The result stores, per statistic, the skewness $\gamma$ and the Berry–Esseen term
+rotation-block loss at seeds 0-2, stored in the result: a block with $\theta_b$ near $0$ or $\pi$ adds up
+coherently), so the Gaussian false-alarm rate of $z = 5$, $5.7\times10^{-7}$ a check, is only approximate. The
+result stores, per statistic, the skewness $\gamma$ and the Berry–Esseen term
 $\beta = 0.56\,\mathbb E|X-\mu|^3/(\sigma^3\sqrt N)$. Rigorously, a check's false-alarm probability is at most
 $5.7\times10^{-7} + 2\beta$ (measured $\beta \le 0.07$ at $N = 2^{15}$: a loose worst case, at most ~14%); the
 one-term Edgeworth correction, $2\varphi(z)(z^2-1)|\gamma|/(6\sqrt N)$, is ~$1.5\times10^{-6}$ at the largest
@@ -45,6 +46,13 @@ same sequences (which removes most of the heavy-tailed noise):
   |J_{jk}|$) at the training length and at other lengths, against the closed form at the learned step $\hat\eta$;
 * the next-token error of the least-squares-in-context oracle $\hat W = G (\sum_t s_{t-1}s_{t-1}^*)^{-1}$ is stored
   beside it (exact once $T \ge d$: the transformer's one step is far from the oracle).
+
+**Measured** (seed 0, all blocks of V and M free, 300 Adam steps of 256 fresh sequences, 3-6 s with compilation on
+this shared 2-core CPU): the layer learns the block structure of the one-step identity, $V \approx 0.151\,[D, 0]$,
+$M \approx 0.229\,[[0, 0], [D^*, 0]]$ with $D$ a diagonal unitary gauge, entries off that structure below 0.003
+(V) and 0.012 (M); $0.151 \times 0.229 = 0.0345 = \eta^\star = 1/29$ (the diagonal read-out gives
+$\hat\eta/\eta^\star = 0.998$); the held-out loss is $1.006 \pm 0.005$ times that of exact one-step GD; the
+least-squares oracle's error is $10^{-11}$ at $T = 20$ against $3.1$ for the layer.
 """
 
 from __future__ import annotations
@@ -437,7 +445,8 @@ def experiment(config: Config, key: jax.Array) -> Result:
         if T == config.train_length:
             step, step_se = stats[:, 3].mean(), stats[:, 3].std() / np.sqrt(n)
             jacobian, target = np.asarray(J0), np.asarray(W0)
-    return Result(lengths=np.array(lengths), mean=mean, stderr=stderr, skewness=skewness, kurtosis=kurtosis, berry_esseen=berry_esseen,
+    return Result(lengths=np.array(lengths), mean=mean, stderr=stderr, skewness=skewness, kurtosis=kurtosis,
+                  berry_esseen=berry_esseen,
                   theory=theories, train_loss=losses, train_seconds=seconds, test_lengths=np.array(test_lengths),
                   trained_loss=trained_loss, gd_loss=gd_loss, paired_se=paired_se, trained_estimation=est,
                   trained_estimation_se=est_se, oracle_loss=oracle, step=float(step), step_se=float(step_se),

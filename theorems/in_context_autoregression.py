@@ -54,10 +54,10 @@ the step is in units of the squared token norm (the official code's $s_0 = \math
 complex $\eta^\star$ by $d$ and divides the loss by $d$).
 
 **How it is proved here.** The one-step identity is proved by expansion at every size $d, T \le 3$, the gradient
-formula at $d, T \le 2$. The moment formulas $\mathcal L(\eta)$ and the estimation error are proved exactly at explicit sizes by
-taking the constant term of the Laurent polynomials (complex: $d \le 3$, $T \le 4$; rotations: $m \le 2$,
-$T \le 2$), with random $s_0$ phases as extra variables; the general-$d, T$ step (only $t=t'$, $k=k'$ survive) is the
-argument above. The optimisation over $\eta$ is proved for symbolic $d, T$.
+formula at $d, T \le 2$. The moment formulas $\mathcal L(\eta)$ and the estimation error are proved exactly at
+explicit sizes by taking the constant term of the Laurent polynomials (complex: $d \le 3$, $T \le 4$; rotations:
+$m \le 2$, $T \le 2$), with random $s_0$ phases as extra variables; the general-$d, T$ step (only $t=t'$,
+$k=k'$ survive) is the argument above. The optimisation over $\eta$ is proved for symbolic $d, T$.
 
 **Slips and caveats in the sources.** The slide (Peyré, *Les mathématiques de l'IA*, Theorem [Sander, Peyré 2024])
 says the transformer "estimates B": what is proved is one gradient step, $\eta^\star G$, whose relative error
@@ -193,13 +193,13 @@ def unitary_moments(size: int, length: int) -> tuple[sp.Expr, sp.Expr]:
 
 
 def _rotation_state(z: sp.Symbol, w: sp.Symbol, t: int) -> list[sp.Expr]:
-    """The unit vector at angle $t\\theta + \\varphi$, as $(\\cos, \\sin)$ in $z = e^{i\\theta}$, $w = e^{i\\varphi}$."""
+    """The unit vector at angle $t\\theta + \\varphi$ as $(\\cos, \\sin)$ in $z = e^{i\\theta}$, $w = e^{i\\varphi}$."""
     u = w * z**t
     return [(u + 1 / u) / 2, (u - 1 / u) / (2 * sp.I)]
 
 
 def rotation_moments(blocks: int, length: int) -> tuple[sp.Expr, sp.Expr]:
-    """Exact $(\\mathbb E\\|\\eta G s_T - s_{T+1}\\|^2, \\mathbb E\\|\\eta G - W\\|_F^2)$, rotation blocks, real $d = 2m$."""
+    """Exact $(\\mathbb E\\|\\eta G s_T - s_{T+1}\\|^2, \\mathbb E\\|\\eta G - W\\|_F^2)$, rotation blocks, $d = 2m$."""
     z, w = _phases("z", blocks), _phases("w", blocks)
     states = [sp.Matrix(sum((_rotation_state(z[b], w[b], t) for b in range(blocks)), [])) for t in range(length + 2)]
     G = sum((states[t] * states[t - 1].T for t in range(1, length + 1)), sp.zeros(2 * blocks))
@@ -218,7 +218,7 @@ def rotation_moments(blocks: int, length: int) -> tuple[sp.Expr, sp.Expr]:
 
 
 def prove_gradient_step(max_size: int = 2) -> Check:
-    """$W' - \\eta\\nabla L(W')$ at $W' = 0$ is $\\eta\\sum_t s_t s_{t-1}^*$, with $\\nabla = \\partial_X + i\\partial_Y$.
+    """$W' - \\eta\\nabla L(W')$ at $W' = 0$ is $\\eta\\sum_t s_t s_{t-1}^*$ ($\\nabla = \\partial_X + i\\partial_Y$).
 
     For $W' = X + iY$ the steepest-descent direction of a real $L$ is $-(\\partial_X L + i\\,\\partial_Y L)$.
     Proved by differentiation at every $d, T \\le$ ``max_size``.
