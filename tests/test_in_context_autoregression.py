@@ -171,6 +171,15 @@ def test_exact_moments_reject_a_wrong_formula():
     assert sp.expand(loss - (thm.unitary_loss.subs(at) + thm.eta**2)) != 0
 
 
+def test_coordinate_heads_are_exact_only_with_all_d_heads():
+    assert thm.prove_coordinate_heads_exact(3, 3).holds
+    z, w = thm._phases("z", 3), thm._phases("w", 3)
+    states = [sp.Matrix([w[j] * z[j] ** t for j in range(3)]) for t in range(4)]
+    prediction = thm.coordinate_heads_prediction(states)
+    prediction[2] = 0  # H = d - 1 heads: coordinate 2 is not predicted
+    assert sp.simplify(prediction - sp.Matrix([w[j] * z[j] ** 4 for j in range(3)])) != sp.zeros(3, 1)
+
+
 @pytest.mark.slow
 def test_explicit_size_proofs_hold_at_smaller_sizes():
     """The expansion proofs of ``mathai verify`` at reduced sizes (the full sizes run there)."""

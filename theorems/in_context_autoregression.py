@@ -59,6 +59,14 @@ explicit sizes by taking the constant term of the Laurent polynomials (complex: 
 $m \le 2$, $T \le 2$), with random $s_0$ phases as extra variables; the general-$d, T$ step (only $t=t'$,
 $k=k'$ survive) is the argument above. The optimisation over $\eta$ is proved for symbolic $d, T$.
 
+**Non-augmented tokens (partial).** With tokens $e_t = s_t$ the paper characterises the global minima of a
+multi-head diagonal linear layer with a positional matrix. Only the two facts behind its constructions are proved
+here: under the unitary law $d$ orthogonal heads, head $h$ scoring $\overline{s_{T-1,h}}\,s_{T,h} = z_h$ and
+returning it times $s_{T,h}$, predict $s_{T+1}$ exactly (:func:`prove_coordinate_heads_exact`; zero loss with
+$H = d$); for rotation blocks $R^2 = 2\cos\theta\,R - I$ gives $s_{T+1} = 2(s_{T-1}^\top s_T)s_T - s_{T-1}$ per
+unit block, weights $-1 : 2\cos\theta$ on the previous and current tokens (:func:`prove_rotation_recurrence`). The
+paper's closed-form population loss, its minima for $H < d$ heads and its constants are not stated here.
+
 **Slips and caveats in the sources.** The slide (Peyré, *Les mathématiques de l'IA*, Theorem [Sander, Peyré 2024])
 says the transformer "estimates B": what is proved is one gradient step, $\eta^\star G$, whose relative error
 $(d-1)/(T+d-1)$ decays only like $d/T$ — it is not the least-squares solution (which is exact once $T \ge d$). The
@@ -323,6 +331,46 @@ def prove_loss_excess() -> Check:
     return prove_equal(ID, "unitary law: L(eta)/L(eta*) - 1 = T (eta/eta* - 1)^2/(d-1)", excess, loss_excess)
 
 
+def coordinate_heads_prediction(states: list[sp.Matrix]) -> sp.Matrix:
+    r"""Non-augmented tokens, $d$ heads: head $h$ scores the previous token against the current one on coordinate $h$
+    only, $\overline{s_{T-1,h}}\, s_{T,h}$, and returns that score times $s_{T,h} e_h$ (key at position $T-1$, value at
+    position $T$: the positional weight sits on the superdiagonal)."""
+    prev, last = states[-2], states[-1]
+    size = last.shape[0]
+    return sp.Matrix([_unit_conjugate(prev[h]) * last[h] * last[h] for h in range(size)])
+
+
+def prove_coordinate_heads_exact(max_size: int = 4, max_length: int = 4) -> Check:
+    r"""Unitary law: the $d$ orthogonal coordinate heads predict $s_{T+1}$ exactly (zero loss with $H = d$ heads).
+
+    Each head reads $\overline{s_{T-1,h}} s_{T,h} = z_h$ (unit-modulus $s_0$), the eigenvalue of its coordinate.
+    A construction showing that zero loss is reachable, not the paper's characterisation of all minima.
+    """
+    holds = True
+    for size, length in product(range(1, max_size + 1), range(1, max_length + 1)):
+        z, w = _phases("z", size), _phases("w", size)
+        states = [sp.Matrix([w[j] * z[j] ** t for j in range(size)]) for t in range(length + 1)]
+        target = sp.Matrix([w[j] * z[j] ** (length + 1) for j in range(size)])
+        holds &= sp.simplify(coordinate_heads_prediction(states) - target) == sp.zeros(size, 1)
+    return prove_true(ID, f"unitary law, non-augmented tokens: d orthogonal heads (one coordinate each, key s_(T-1), "
+                          f"value s_T) predict s_(T+1) exactly, d <= {max_size}, T <= {max_length}", holds)
+
+
+def prove_rotation_recurrence() -> Check:
+    r"""Rotation blocks: $R^2 = 2\cos\theta\,R - I$, so per unit block $s_{T+1} = 2(s_{T-1}^\top s_T)\,s_T - s_{T-1}$:
+    the current token enters with weight $2\cos\theta$ (read in context as $2\,s_{T-1}^\top s_T$) and the previous
+    one with $-1$, previous-to-current positional weights in ratio $-1/2$ once the score is factored out."""
+    theta, phi = sp.symbols("theta phi", real=True)
+    R = sp.Matrix([[sp.cos(theta), -sp.sin(theta)], [sp.sin(theta), sp.cos(theta)]])
+    cayley = sp.simplify(R**2 - (2 * sp.cos(theta) * R - sp.eye(2))) == sp.zeros(2)
+    prev = sp.Matrix([sp.cos(phi), sp.sin(phi)])
+    last, nxt = R * prev, R**2 * prev
+    recurrence = sp.simplify(nxt - (2 * (prev.T * last)[0] * last - prev)) == sp.zeros(2, 1)
+    return prove_true(ID, "rotation blocks: R^2 = 2 cos(theta) R - I and s_(T+1) = 2 (s_(T-1).s_T) s_T - s_(T-1) "
+                          "for a unit block (weights -1 : 2 cos(theta) on previous : current token)",
+                      bool(cayley and recurrence))
+
+
 THEOREM = Theorem(
     id=ID,
     title="A linear transformer trained on s_(t+1) = W s_t estimates W in context by one gradient step",
@@ -353,6 +401,8 @@ THEOREM = Theorem(
         prove_loss_excess,
         prove_rotation_moments,
         prove_rotation_constants,
+        prove_coordinate_heads_exact,
+        prove_rotation_recurrence,
     ),
     aliases=("in-context-autoregression", "sander-peyre-2024"),
     summary="one linear attention layer on augmented tokens is one GD step; eta* = 1/(T+d-1), "
