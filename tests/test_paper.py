@@ -196,7 +196,9 @@ def test_files_of_a_theorem_that_left_the_registry_are_removed(tmp_path, figure_
 @pytest.mark.parametrize("theorem", all_theorems(), ids=lambda t: t.id)
 def test_notes_page_has_statement_reference_links_and_citation(sources, figure_registry, theorem):
     page = (sources / "docs" / f"{theorem.id}.md").read_text()
-    assert f"$$\n{theorem.latex()}\n$$" in page and theorem.reference.text() in page
+    assert f"$$\n{theorem.latex()}\n$$" in page and theorem.reference.title in page
+    if theorem.reference.doi:
+        assert f"(https://doi.org/{theorem.reference.doi})" in page
     assert f"(../theorems/{theorem.module}.py)" in page and f"(../tests/test_{theorem.module}.py)" in page
     assert f"@software{{mathai-{theorem.id}," in page
     for function in figure_registry.get(theorem.id, ()):
