@@ -278,7 +278,7 @@ def parser() -> argparse.ArgumentParser:
     figures.set_defaults(run=cmd_figures)
     paper = sub.add_parser("paper", help="figures, generated statements and verdict tables, notes pages, and the "
                                          "PDF when LaTeX is installed")
-    paper.add_argument("--seed", type=_seed, default=0)
+    paper.add_argument("--seed", type=_seed, default=0, help="PRNG seed of the experiments (default 0)")
     paper.add_argument("--out", default="paper", help="the paper's directory, holding main.tex (default paper)")
     paper.add_argument("--docs", default="docs", help="where the notes pages go (default docs)")
     paper.add_argument("--no-docs", action="store_true", help="do not write the notes pages")

@@ -83,7 +83,8 @@ def run(ids: Sequence[str] | None = None, quick: bool = True,
                                                                             "not mathai.bench.Row"))
                     continue
                 rows.append(row)
-    return Report(rows=tuple(rows), environment=environment(), quick=quick, seconds=seconds,
+    machine = {**environment(), "cpu": cpu_model(), "cpu_count": str(os.cpu_count())}
+    return Report(rows=tuple(rows), environment=machine, quick=quick, seconds=seconds,
                   failures=tuple(failures), started=started)
 
 
@@ -99,11 +100,24 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo (Linux), else the platform's processor string."""
+    import platform
+
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def machine_line(env: Mapping[str, str]) -> str:
-    """``cpu (x86_64, 2 devices), JAX 0.x``: the machine a table came from, in one line."""
+    """``cpu device cpu (1 device(s), x86_64, <CPU model>, 2 CPU cores), JAX 0.x``: the machine, in one line."""
     return (f"{env.get('backend', '?')} device {env.get('device', '?')} ({env.get('devices', '?')} device(s), "
-            f"{env.get('machine', '?')}, {os.cpu_count()} CPU cores), JAX {env.get('jax', '?')}, "
-            f"Python {env.get('python', '?')}")
+            f"{env.get('machine', '?')}, {env.get('cpu', '?')}, {env.get('cpu_count', '?')} CPU cores), "
+            f"JAX {env.get('jax', '?')}, Python {env.get('python', '?')}")
 
 
 def markdown(report: Report) -> str:
