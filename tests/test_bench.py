@@ -106,3 +106,16 @@ def test_registered_benchmarks_belong_to_registered_theorems():
 def test_timeit_reports_median_within_min_and_max():
     timing = timeit(lambda: sum(range(1000)), repeats=5)
     assert timing.min <= timing.median <= timing.max and timing.repeats >= 5
+
+
+def test_startup_rows_give_cold_warm_and_their_ratio(monkeypatch):
+    seen = []
+
+    def fake_verify(theorem_id, cache_dir, timeout):
+        seen.append(cache_dir)
+        return 6.0 if len(seen) % 2 else 2.0  # cold, then warm in the same cache directory
+
+    monkeypatch.setattr(report, "_verify_seconds", fake_verify)
+    cold, warm = report.startup_rows(["frobenius"])
+    assert (cold.value, warm.value, warm.ratio) == (6.0, 2.0, 3.0) and warm.ratio_of == "cold / warm"
+    assert seen[0] == seen[1]
