@@ -81,7 +81,7 @@ def sander2024_training_curve(load):
                linewidth=1, label="d(d−1)/(T+d−1)")
     ax.set_xlabel("Adam step")
     ax.set_ylabel("E|ŝ_{T+1} − s_{T+1}|²")
-    ax.set_title(f"Training in {r.train_seconds:.1f} s (compile included), d = {config.d}, T = {config.train_length}")
+    ax.set_title(f"Training the augmented linear layer, d = {config.d}, T = {config.train_length}")
     ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
