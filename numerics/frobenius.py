@@ -25,6 +25,7 @@ import numpy as np
 
 from numerics.bridge import to_jax
 from numerics.measure import unit_roundoff
+from numerics.prng import fast_key
 from theorems import frobenius as statement
 from theorems.core import Check, numeric
 from theorems.rounding import u
@@ -71,9 +72,8 @@ class Result:
 
 def sample(key: jax.Array, count: int, log2_magnitude: float) -> jax.Array:
     """``count`` float64 values ±2^e with e uniform in [−log2_magnitude, log2_magnitude], random signs."""
-    k_exp, k_sign = jax.random.split(key)
-    exponent = jax.random.uniform(k_exp, (count,), jnp.float64, -log2_magnitude, log2_magnitude)
-    return jax.random.rademacher(k_sign, (count,), jnp.float64) * jnp.exp2(exponent)
+    signed = jax.random.uniform(key, (count,), jnp.float64, -1.0, 1.0)
+    return jnp.sign(signed) * jnp.exp2(log2_magnitude * (2 * jnp.abs(signed) - 1))
 
 
 def as_matrices(values: jax.Array, shape: tuple[int, ...], dtype: str) -> jax.Array:
@@ -108,10 +108,10 @@ def _measure(key, shapes, dtypes, batch, log2_magnitude):
     """
     longest = 2 * batch * max(m * n for m, n in shapes)
     out = []
-    for dtype, k in zip(dtypes, jax.random.split(key, len(dtypes))):
+    for b, dtype in enumerate(dtypes):
         wide = jnp.complex128 if jnp.issubdtype(jnp.dtype(dtype), jnp.complexfloating) else jnp.float64
-        k_s, k_t = jax.random.split(k)
-        stream_s, stream_t = sample(k_s, longest, log2_magnitude), sample(k_t, longest, log2_magnitude)
+        stream_s = sample(fast_key(key, 2 * b), longest, log2_magnitude)
+        stream_t = sample(fast_key(key, 2 * b + 1), longest, log2_magnitude)
         per_shape = []
         for shape in shapes:
             S = as_matrices(stream_s, (batch, *shape), dtype)

@@ -67,6 +67,7 @@ import numpy as np
 import optax
 
 from numerics.bridge import to_jax
+from numerics.prng import fast_key
 from theorems import in_context_autoregression as statement
 from theorems.core import Check, numeric
 
@@ -183,16 +184,6 @@ def allowed_step_error(d: int, length: int, allowance: float) -> float:
 # ---------------------------------------------------------------------------------------------------------------
 # The two laws.
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def fast_key(key: jax.Array) -> jax.Array:
-    """An ``rbg`` key seeded from ``key``'s bits: XLA's RngBitGenerator compiles in ~0.3 s on this CPU, where each
-    program drawing with the default threefry generator took 3-6 s to compile (measured), more than the experiment.
-    Any statistical check here holds for every seed, so the generator's bits need no cross-platform identity."""
-    data = jax.random.key_data(key).ravel().astype(jnp.uint32)
-    if data.size < 4:
-        data = jnp.concatenate([data, data ^ jnp.uint32(0x9E3779B9), data ^ jnp.uint32(0x85EBCA6B)])
-    return jax.random.wrap_key_data(data[:4], impl="rbg")
 
 
 def unitary_sequences(key, n: int, d: int, length: int):

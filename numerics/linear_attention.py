@@ -82,6 +82,7 @@ import numpy as np
 from numerics.bridge import to_jax
 from numerics.measure import loglog_slope, unit_roundoff
 from numerics.opcount import count_ops
+from numerics.prng import fast_key
 from theorems import linear_attention as statement
 from theorems.core import Check, numeric
 from theorems.rounding import u
@@ -89,14 +90,6 @@ from theorems.rounding import u
 HIGHEST = jax.lax.Precision.HIGHEST
 
 
-def fast_key(key: jax.Array) -> jax.Array:
-    """A key of JAX's ``rbg`` generator (XLA's RngBitGenerator) seeded from ``key``'s bits.
-
-    The default threefry generator compiles in about 6 s on this CPU for arrays of a few million draws (its
-    bit generation is unrolled at compile time), rbg in under 0.5 s. rbg streams are reproducible on one
-    backend, not across CPU and GPU.
-    """
-    return jax.random.wrap_key_data(jax.random.bits(key, (4,), jnp.uint32), impl="rbg")
 Z_BOUND = 6.0
 """Statistical checks: |z| <= 6, a two-sided normal tail of 2e-9."""
 

@@ -69,6 +69,7 @@ from scipy import special
 
 from numerics.bridge import to_jax
 from numerics.measure import loglog_slope
+from numerics.prng import fast_key
 from theorems import universal_approximation as statement
 from theorems.core import Check, numeric
 
@@ -280,7 +281,7 @@ def _network_errors(key, d, target_arrays, total_norm, radius, steepness_factor,
     total = sum(units)
     width = uniforms_per_unit(d_max)
     # One call to the generator for the whole program: splitting an rbg key would compile threefry.
-    block = jax.random.uniform(rbg_key(key, d), (points * (d_max + 1) + draws * total * width,),
+    block = jax.random.uniform(fast_key(key, d), (points * (d_max + 1) + draws * total * width,),
                                minval=np.finfo(np.float64).tiny)
     x = _ball_points(block[: points * (d_max + 1)].reshape(points, d_max + 1), d, d_max, radius)
     per_draw = block[points * (d_max + 1):].reshape(draws, total, width)
@@ -304,19 +305,6 @@ def _network_errors(key, d, target_arrays, total_norm, radius, steepness_factor,
     return jnp.moveaxis(out, 1, 0), x
 
 
-def rbg_key(key, salt):
-    """An ``rbg`` key (XLA's RngBitGenerator) seeded by the words of ``key`` and ``salt``.
-
-    RngBitGenerator compiles in a fraction of threefry's time on CPU; deriving the seed from the key's words,
-    not from a threefry draw, keeps threefry out of the program. Deterministic for a given key, salt, backend and
-    JAX version (RngBitGenerator streams may differ between backends).
-    """
-    words = jax.random.key_data(key).reshape(-1).astype(jnp.uint32)
-    salt = jnp.asarray(salt, jnp.uint32).reshape(1)
-    seed = jnp.concatenate([words, salt, jnp.zeros(4, jnp.uint32)])[:4]
-    return jax.random.wrap_key_data(seed, impl="rbg")
-
-
 def _as_arrays(target: Target, d_max: int):
     pad = d_max - target.dim
     weights = target.component_norms()
@@ -327,7 +315,7 @@ def _as_arrays(target: Target, d_max: int):
 
 @partial(jax.jit, static_argnames=("count", "d_max"))
 def _unit_samples(key, x, d, target_arrays, total_norm, radius, steepness, *, count, d_max):
-    uniform = jax.random.uniform(rbg_key(key, d), (count, uniforms_per_unit(d_max)), minval=np.finfo(np.float64).tiny)
+    uniform = jax.random.uniform(fast_key(key, d), (count, uniforms_per_unit(d_max)), minval=np.finfo(np.float64).tiny)
     e, rho, theta, sign, tau, variation = _draw_units(uniform, d_max, d, target_arrays, radius)
     values = _unit_values(x @ e.T, rho, theta, sign, tau, variation, total_norm, steepness)
     return jnp.stack(values)
@@ -854,7 +842,7 @@ def _predict(params, x, *, activation):
 @partial(jax.jit, static_argnames=("d", "radius", "train", "test"))
 def _training_points(key, d, radius, train, test):
     """Training and test points uniform in B_r, from one draw (one compiled generator)."""
-    u = jax.random.uniform(rbg_key(key, d), (train + test, d + 1), minval=np.finfo(np.float64).tiny)
+    u = jax.random.uniform(fast_key(key, d), (train + test, d + 1), minval=np.finfo(np.float64).tiny)
     x = _ball_points(u, d, d, radius)
     return x[:train], x[train:]
 
@@ -865,7 +853,7 @@ def _train(key, x, y, learning_rate, *, activation, units, steps):
     import optax
 
     d = x.shape[1]
-    u = jax.random.uniform(rbg_key(key, units), (d + 1, units), minval=np.finfo(np.float64).tiny)
+    u = jax.random.uniform(fast_key(key, units), (d + 1, units), minval=np.finfo(np.float64).tiny)
     params = {"w": jax.scipy.special.ndtri(u[:d]) * 3.0 / math.sqrt(d), "b": 6.0 * u[d] - 3.0,
               "a": jnp.zeros(units), "a0": jnp.mean(y)}
     optimiser = optax.adam(learning_rate)
