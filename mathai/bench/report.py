@@ -132,7 +132,7 @@ def markdown(report: Report) -> str:
                      f"{_cell(r.unit)} | {_number(r.ratio)} | {_cell(r.ratio_of)} | {_cell(r.note)} |")
     if report.seconds:
         total = sum(report.seconds.values())
-        lines += ["", f"Wall time: {total:.1f} s in all; " +
+        lines += ["", f"Wall time of the benchmarks: {total:.1f} s in all; " +
                   ", ".join(f"{name} {s:.1f} s" for name, s in report.seconds.items()) + "."]
     for f in report.failures:
         lines.append(f"\n**FAILED** {f.theorem}/{f.benchmark}: {_cell(f.error)}")
