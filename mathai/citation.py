@@ -145,6 +145,12 @@ UNICODE_MATH = {
     "∩": r"\cap", "∪": r"\cup", "⌈": r"\lceil", "⌉": r"\rceil", "⌊": r"\lfloor", "⌋": r"\rfloor",
     "ℓ": r"\ell", "∫": r"\int", "∥": r"\|", "⋅": r"\cdot", "∗": r"\ast", "…": r"\ldots", "⋯": r"\cdots",
     "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "ᵢ": "_{i}", "ⱼ": "_{j}", "ₜ": "_{t}", "ₖ": "_{k}", "ₙ": "_{n}",
+    "ζ": r"\zeta", "ι": r"\iota", "κ": r"\kappa", "ν": r"\nu", "ξ": r"\xi", "υ": r"\upsilon", "χ": r"\chi",
+    "ϵ": r"\epsilon", "ϑ": r"\vartheta", "ϱ": r"\varrho", "ς": r"\varsigma", "Θ": r"\Theta", "Ξ": r"\Xi",
+    "Π": r"\Pi", "Υ": r"\Upsilon", "Ψ": r"\Psi", "⊤": r"\top", "≪": r"\ll", "≫": r"\gg", "≡": r"\equiv",
+    "∼": r"\sim", "∓": r"\mp", "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "↦": r"\mapsto", "∉": r"\notin",
+    "⊆": r"\subseteq", "∅": r"\emptyset", "ℤ": r"\mathbb{Z}", "ℚ": r"\mathbb{Q}", "∏": r"\prod", "⁴": "^{4}",
+    "ⁿ": "^{n}", "√": r"\surd",
 }
 """Unicode symbols that pdflatex's utf8 input does not know, as math-mode LaTeX."""
 
