@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from theorems.core import Reference, Theorem
+from theorems.core import Theorem
 
 ROOT = Path(__file__).resolve().parent.parent
 """The source tree (the package is installed in editable mode; a wheel has no CITATION.cff and uses defaults)."""
@@ -82,18 +82,6 @@ def module_paths(theorem: Theorem) -> dict[str, str]:
     """Where a theorem lives in the source tree: statement, experiment, tests (paths relative to the root)."""
     return {"statement": f"theorems/{theorem.module}.py", "experiment": f"numerics/{theorem.module}.py",
             "tests": f"tests/test_{theorem.module}.py"}
-
-
-def reference_bibtex(reference: Reference) -> str:
-    """BibTeX of a reference, with the venue of a book as its publisher (BibTeX's ``book`` requires one).
-
-    :meth:`Reference.bibtex` writes a non-article venue as ``howpublished``, which the standard styles ignore for
-    ``@book``; the publisher would vanish from the bibliography.
-    """
-    text = reference.bibtex()
-    if reference.entry_type == "book":
-        text = text.replace("  howpublished = {", "  publisher = {", 1)
-    return text
 
 
 def _bibtex_escape(text: str) -> str:
@@ -197,7 +185,7 @@ def escape_text(text: str) -> str:
 
 def as_bibtex(theorem: Theorem, software: Software) -> str:
     """The original reference and the software (keyed ``mathai-<id>``), as two BibTeX entries."""
-    return f"{reference_bibtex(theorem.reference)}\n\n{software_bibtex(software, theorem)}\n"
+    return f"{theorem.reference.bibtex()}\n\n{software_bibtex(software, theorem)}\n"
 
 
 def as_latex(theorem: Theorem, software: Software) -> str:

@@ -86,3 +86,12 @@ def test_every_theorem_renders_and_has_a_reference():
         assert theorem.latex() and theorem.text() and theorem._repr_latex_().startswith("$")
         assert theorem.reference.bibtex().startswith("@") and str(theorem.reference.year) in theorem.reference.text()
         assert theorem.assumptions
+
+
+@pytest.mark.parametrize("entry_type, field", [("article", "journal"), ("inproceedings", "booktitle"),
+                                               ("book", "publisher"), ("phdthesis", "howpublished")])
+def test_bibtex_puts_the_venue_in_the_field_its_entry_type_reads(entry_type, field):
+    from theorems.core import Reference
+
+    entry = Reference(key="k", authors=("A", "B"), year=2000, title="T", venue="V", entry_type=entry_type).bibtex()
+    assert entry.startswith(f"@{entry_type}{{k,") and f"  {field} = {{V}}" in entry and "A and B" in entry

@@ -19,10 +19,10 @@ def test_readme_opens_with_the_run_and_test_commands():
     assert "pytest" in test and ".[test]" in test
 
 
-def test_ci_runs_exactly_the_readme_test_command():
-    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
-                if line and not line.startswith(("#", "set ", "cd "))]
-    assert ci_lines == [readme_commands()[1]]
+def test_ci_ends_with_exactly_the_readme_test_command():
+    """.ci/run may install optional system tools first; its last command is the README's test command, verbatim."""
+    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip()]
+    assert ci_lines[-1] == readme_commands()[1]
 
 
 def test_statements_load_without_jax():

@@ -206,13 +206,6 @@ def test_notes_page_has_statement_reference_links_and_citation(sources, figure_r
     assert f"[`{theorem.id}`]({theorem.id}.md)" in (sources / "docs" / "index.md").read_text()
 
 
-def test_book_references_keep_their_publisher():
-    from theorems.core import Reference
-
-    book = Reference(key="k", authors=("A",), year=2000, title="T", venue="Press", entry_type="book")
-    assert "publisher = {Press}" in citation.reference_bibtex(book)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Figures: same seed, same bytes
 # ---------------------------------------------------------------------------------------------------------------

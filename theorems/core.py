@@ -36,14 +36,16 @@ class Reference:
     entry_type: str = "article"
 
     def bibtex(self) -> str:
+        """A BibTeX entry: the venue is the ``journal`` of an article, the ``booktitle`` of a paper in proceedings,
+        the ``publisher`` of a book, and ``howpublished`` otherwise (a thesis, a preprint)."""
+        venue_field = {"article": "journal", "inproceedings": "booktitle", "book": "publisher"}.get(
+            self.entry_type, "howpublished")
         fields = {
             "author": " and ".join(self.authors),
             "title": "{" + self.title + "}",
-            "journal" if self.entry_type == "article" else "booktitle": self.venue,
+            venue_field: self.venue,
             "year": str(self.year),
         }
-        if self.entry_type not in ("article", "inproceedings"):
-            fields["howpublished"] = fields.pop("booktitle")
         if self.doi:
             fields["doi"] = self.doi
         if self.arxiv:

@@ -40,7 +40,7 @@ from itertools import product
 import sympy as sp
 
 from theorems.core import Check, Reference, Theorem, prove_true
-from theorems.rounding import complex_inner_product, gamma, u
+from theorems.rounding import complex_inner_product, gamma
 from theorems.sums import equal_up_to_reindexing
 
 ID = "frobenius"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from mathai.bench import Row, timeit
 from numerics import in_context_autoregression as num
