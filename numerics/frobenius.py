@@ -15,7 +15,6 @@ against the bound).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,6 +25,7 @@ import numpy as np
 from numerics.bridge import to_jax
 from numerics.measure import unit_roundoff
 from numerics.prng import fast_key
+from numerics.registry import default_run
 from theorems import frobenius as statement
 from theorems.core import Check, numeric
 from theorems.rounding import u
@@ -160,12 +160,4 @@ def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
     ]
 
 
-def verify(key: jax.Array) -> list[Check]:
-    """The default experiment and its checks (what ``mathai verify frobenius`` runs)."""
-    start = time.perf_counter()
-    config = Config()
-    result = experiment(config, key)
-    return checks(result, config, time.perf_counter() - start)
-
-
-VERIFY = {statement.ID: verify}
+VERIFY = {statement.ID: default_run(Config, experiment, checks)}

@@ -57,7 +57,6 @@ least-squares oracle's error is $10^{-11}$ at $T = 20$ against $3.1$ for the lay
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import partial
 
@@ -68,6 +67,7 @@ import optax
 
 from numerics.bridge import to_jax
 from numerics.prng import fast_key
+from numerics.registry import default_run
 from theorems import in_context_autoregression as statement
 from theorems.core import Check, numeric
 
@@ -478,12 +478,4 @@ def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
     return out
 
 
-def verify(key: jax.Array) -> list[Check]:
-    """The default experiment and its checks (what ``mathai verify sander2024`` runs)."""
-    start = time.perf_counter()
-    config = Config()
-    result = experiment(config, key)
-    return checks(result, config, time.perf_counter() - start)
-
-
-VERIFY = {statement.ID: verify}
+VERIFY = {statement.ID: default_run(Config, experiment, checks)}

@@ -83,6 +83,7 @@ from numerics.bridge import to_jax
 from numerics.measure import loglog_slope, unit_roundoff
 from numerics.opcount import count_ops
 from numerics.prng import fast_key
+from numerics.registry import default_run
 from theorems import linear_attention as statement
 from theorems.core import Check, numeric
 from theorems.rounding import u
@@ -787,13 +788,6 @@ def performer_checks(result: PerformerResult, config: PerformerConfig, seconds: 
     return out
 
 
-def performer_verify(key: jax.Array) -> list[Check]:
-    start = time.perf_counter()
-    config = PerformerConfig()
-    result = performer_experiment(config, key)
-    return performer_checks(result, config, time.perf_counter() - start)
-
-
 # =================================================================================================================
 # wang2020: Linformer's projection, additive JL, exact expected error, spectra
 # =================================================================================================================
@@ -954,11 +948,6 @@ def linformer_checks(result: LinformerResult, config: LinformerConfig, seconds: 
     return out
 
 
-def linformer_verify(key: jax.Array) -> list[Check]:
-    start = time.perf_counter()
-    config = LinformerConfig()
-    result = linformer_experiment(config, key)
-    return linformer_checks(result, config, time.perf_counter() - start)
-
-
-VERIFY = {statement.KATHAROPOULOS: verify, statement.CHOROMANSKI: performer_verify, statement.WANG: linformer_verify}
+VERIFY = {statement.KATHAROPOULOS: verify,
+          statement.CHOROMANSKI: default_run(PerformerConfig, performer_experiment, performer_checks),
+          statement.WANG: default_run(LinformerConfig, linformer_experiment, linformer_checks)}

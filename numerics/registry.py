@@ -1,7 +1,9 @@
 """Run every check of a theorem: its symbolic proofs (from :mod:`theorems`) and its numeric experiments.
 
 Each module ``numerics/<name>.py`` that defines ``VERIFY = {theorem_id: verify}`` contributes numeric checks, where
-``verify(key) -> list[Check]`` runs the default experiment. :func:`run` is what ``mathai verify`` and the tests call.
+``verify(key) -> list[Check]`` runs the default experiment; :func:`default_run` builds the usual one from a Config
+class, an experiment and its checks. :func:`run` is what ``mathai verify`` and the tests call. Checks that carry no
+timing of their own get the time of the verify call that produced them.
 """
 
 from __future__ import annotations
@@ -10,12 +12,23 @@ import dataclasses
 import importlib
 import time
 from functools import cache
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import jax
 
 from theorems import Theorem, all_theorems
 from theorems.core import Check
+
+
+def default_run(config_type: Callable[[], Any], experiment: Callable, checks: Callable) -> Callable:
+    """``verify(key) = checks(experiment(config, key), config)`` at the default ``config = config_type()``."""
+
+    def verify(key: jax.Array) -> list[Check]:
+        config = config_type()
+        return checks(experiment(config, key), config)
+
+    verify.__qualname__ = f"default_run({experiment.__module__}.{experiment.__name__})"
+    return verify
 
 
 @cache

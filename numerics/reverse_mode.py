@@ -49,7 +49,6 @@ nothing). Compiled memory of grad / forward (arguments + outputs + temporaries):
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import partial
 
@@ -60,6 +59,7 @@ import numpy as np
 from numerics.bridge import to_jax
 from numerics.measure import loglog_slope, unit_roundoff
 from numerics.opcount import OpCount, count_ops, xla_cost
+from numerics.registry import default_run
 from theorems import reverse_mode as statement
 from theorems.rounding import gamma, u
 
@@ -506,13 +506,5 @@ def slope_tolerance(d, spread: float) -> float:
     return float(spread * np.sum(np.abs(centred)) / 2 / np.sum(centred**2))
 
 
-def verify(key: jax.Array) -> list:
-    """The default experiment and its checks (what ``mathai verify linnainmaa1970`` runs)."""
-    start = time.perf_counter()
-    config = Config()
-    result = experiment(config, key)
-    return checks(result, config, time.perf_counter() - start)
-
-
-VERIFY = {statement.ID: verify}
+VERIFY = {statement.ID: default_run(Config, experiment, checks)}
 
