@@ -59,13 +59,13 @@ explicit sizes by taking the constant term of the Laurent polynomials (complex: 
 $m \le 2$, $T \le 2$), with random $s_0$ phases as extra variables; the general-$d, T$ step (only $t=t'$,
 $k=k'$ survive) is the argument above. The optimisation over $\eta$ is proved for symbolic $d, T$.
 
-**Non-augmented tokens (partial).** With tokens $e_t = s_t$ the paper characterises the global minima of a
-multi-head diagonal linear layer with a positional matrix. Only the two facts behind its constructions are proved
-here: under the unitary law $d$ orthogonal heads, head $h$ scoring $\overline{s_{T-1,h}}\,s_{T,h} = z_h$ and
-returning it times $s_{T,h}$, predict $s_{T+1}$ exactly (:func:`prove_coordinate_heads_exact`; zero loss with
-$H = d$); for rotation blocks $R^2 = 2\cos\theta\,R - I$ gives $s_{T+1} = 2(s_{T-1}^\top s_T)s_T - s_{T-1}$ per
-unit block, weights $-1 : 2\cos\theta$ on the previous and current tokens (:func:`prove_rotation_recurrence`). The
-paper's closed-form population loss, its minima for $H < d$ heads and its constants are not stated here.
+**Non-augmented tokens.** With tokens $e_t = s_t$ the paper characterises the global minima of a multi-head
+diagonal linear layer with a positional matrix: :mod:`theorems.positional_heads` states that model, proves its
+closed-form losses (unitary and orthogonal laws) and their minima, and its checks are part of this theorem. Two
+facts behind the constructions are also proved here: under the unitary law $d$ orthogonal heads, head $h$ scoring
+$\overline{s_{T-1,h}}\,s_{T,h} = z_h$ and returning it times $s_{T,h}$, predict $s_{T+1}$ exactly
+(:func:`prove_coordinate_heads_exact`); for rotation blocks $R^2 = 2\cos\theta\,R - I$ gives
+$s_{T+1} = 2(s_{T-1}^\top s_T)s_T - s_{T-1}$ per unit block (:func:`prove_rotation_recurrence`).
 
 **Slips and caveats in the sources.** The slide (Peyré, *Les mathématiques de l'IA*, Theorem [Sander, Peyré 2024])
 says the transformer "estimates B": what is proved is one gradient step, $\eta^\star G$, whose relative error
@@ -85,6 +85,7 @@ from itertools import product
 
 import sympy as sp
 
+from theorems import positional_heads
 from theorems.core import Check, Reference, Theorem, prove_equal, prove_true
 
 ID = "sander2024"
@@ -390,6 +391,8 @@ THEOREM = Theorem(
         "unitary law: W = diag(exp(i theta_j)), theta_j i.i.d. uniform on [0, 2 pi), |s_0j| = 1 (complex)",
         "rotation-block law: W = diag(R(theta_b)), real, d = 2m, each 2-block of s_0 a unit vector",
         "loss E|Gamma s_T - s_(T+1)|^2 without the factor 1/2; Gamma = eta sum_(t=1)^T s_t s_(t-1)^*",
+        "non-augmented: tokens s_t, H heads diag(a_h), diag(b_h), positional matrix P, query s_(m-1) (see "
+        "theorems.positional_heads); s_0 = 1_d",
     ),
     proofs=(
         prove_gradient_step,
@@ -403,6 +406,7 @@ THEOREM = Theorem(
         prove_rotation_constants,
         prove_coordinate_heads_exact,
         prove_rotation_recurrence,
+        *positional_heads.PROOFS,
     ),
     aliases=("in-context-autoregression", "sander-peyre-2024"),
     summary="one linear attention layer on augmented tokens is one GD step; eta* = 1/(T+d-1), "
