@@ -119,3 +119,30 @@ def test_startup_rows_give_cold_warm_and_their_ratio(monkeypatch):
     cold, warm = report.startup_rows(["frobenius"])
     assert (cold.value, warm.value, warm.ratio) == (6.0, 2.0, 3.0) and warm.ratio_of == "cold / warm"
     assert seen[0] == seen[1]
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Linear attention: the interleaved timer (order and counts only: no timing is asserted)
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def test_interleaved_timer_alternates_forms_and_gives_each_its_repeats():
+    from mathai.bench.linear_attention import timeit_interleaved
+
+    calls: list[str] = []
+    fns = {name: (lambda name=name: calls.append(name) or 0.0) for name in ("slow", "a", "b")}
+    timings = timeit_interleaved(fns, repeats={"slow": 2, "a": 5, "b": 4})
+    assert {name: t.repeats for name, t in timings.items()} == {"slow": 2, "a": 5, "b": 4}
+    timed = calls[3:]  # after one warm-up call each
+    assert calls[:3] == ["slow", "a", "b"] and len(timed) == 11
+    # two rounds: the slow form once in each, the fast ones alternating within a round
+    assert timed[:6] == ["slow", "a", "b", "a", "b", "a"] and timed[6:] == ["slow", "a", "b", "a", "b"]
+
+
+def test_interleaved_timer_rejects_missing_repeats():
+    from mathai.bench.linear_attention import timeit_interleaved
+
+    with pytest.raises(ValueError, match="repeats"):
+        timeit_interleaved({"a": lambda: 0.0, "b": lambda: 0.0}, repeats={"a": 3})
+    with pytest.raises(ValueError, match="repeats"):
+        timeit_interleaved({"a": lambda: 0.0}, repeats={"a": 0})

@@ -1,27 +1,93 @@
 """Benchmark: linear attention (non-causal and causal-chunked) against ``jax.nn.dot_product_attention``.
 
 One head, head width d = 64, float32, sequence length n = 2^4 .. 2^14 (``quick``: up to 2^12). Every form is
-jitted, compiled once (warm-up), then timed with :func:`mathai.bench.timeit`; the speed-up ratios are measured in
-the same run, side by side. ``dot_product_attention`` takes (batch, length, heads, head_dim): the (n, d) arrays are
-viewed as (1, n, 1, d). Linear attention includes its feature map phi = elu + 1 on Q and K. The crossover is the
-smallest n of the grid from which on linear attention is faster than dot_product_attention.
+jitted and compiled once (warm-up); then, at each n, the four forms are timed *interleaved* in one run
+(:func:`timeit_interleaved`): rounds of calls that alternate between the forms, each form with its own number of
+calls (3 for a dot_product_attention call of seconds, about a second's worth for the fast forms), so that the
+load of a shared machine falls on all of them alike; the speed-up ratios are ratios of the medians.
+``dot_product_attention`` takes (batch, length, heads, head_dim): the (n, d) arrays are viewed as (1, n, 1, d).
+Linear attention includes its feature map phi = elu + 1 on Q and K. The crossover is the smallest n of the grid
+from which on linear attention is faster than dot_product_attention.
 """
 
 from __future__ import annotations
 
+import math
+import statistics
+import time
+from typing import Callable
+
 import jax
 import jax.numpy as jnp
 
-from mathai.bench import Row, timeit
+from mathai.bench import Row, Timing
 from numerics import linear_attention as la
 from theorems.linear_attention import KATHAROPOULOS
 
 WIDTH = 64
 CHUNK = 64
-"""Chunk size of the causal form, tuned on the shared 2-core CPU at n = 2^14, d = 64 (median of 10 calls; non-causal
-linear 8.4 ms in the same run): chunk 32: 17 ms, 64: 14 ms, 128: 24 ms, 256: 73 ms. It balances the quadratic work
-inside chunks against the number of sequential scan steps. A scan-free variant (chunk states, then an exclusive
-cumsum over chunks) was 2x slower here: XLA:CPU's cumsum is a reduce_window."""
+"""Chunk size of the causal form (:func:`numerics.linear_attention.causal_chunked`: every chunk's c x c block in
+one batched matmul, only the sum of the n/c chunk states sequential). Measured on the shared 2-core CPU at
+n = 2^14, d = 64, the forms timed interleaved (40 rounds), as the median over rounds of causal / non-causal linear,
+with the machine at a load of 3-4 from other workers: chunk 32: 1.81, 2.10, 1.79, 2.07, 1.73, 1.75; 64: 2.09,
+1.93, 1.99, 1.91, 1.71, 1.89; 128: 2.42, 2.41; 16: 5.0, 5.5 (its 16 x 16 blocks run far below the matmul
+kernels' speed). The earlier form, one ``lax.scan`` step per chunk with all four matmuls inside it, measured in
+the same runs 1.72, 1.68, 1.80, 1.89 (chunk 32), 1.73-1.95 (chunk 64), 1.96 (chunk 16). At n = 2^12 (100
+rounds): 1.90 (chunk 32), 1.90 (64), 2.58 (128); the earlier form 1.70, 1.88, 2.25. On XLA:CPU the two forms tie
+within this noise (run to run the medians move by 10-20%), and so do chunks 32 and 64 (the flops favour small
+chunks, 4 n c m for the blocks against 4 n m d for the states; the matmul kernels favour large ones). The batched
+form is kept for its loop body of one addition (instead of four small matmuls, the mask and the normaliser), which
+leaves all but n/c m d additions to batched matmuls that XLA's cost analysis counts; chunk 64 for half the
+sequential steps of chunk 32."""
+
+SLOW_CALL_SECONDS = 1.0
+"""A form whose call takes longer than this is timed :data:`SLOW_REPEATS` times; the others for
+:data:`FAST_SECONDS` seconds each (at least :data:`FAST_REPEATS` calls)."""
+SLOW_REPEATS = 3
+FAST_REPEATS = 15
+FAST_SECONDS = 1.5
+
+
+def timeit_interleaved(fns: dict[str, Callable], *args, repeats: dict[str, int]) -> dict[str, Timing]:
+    """Time each ``fns[name](*args)`` ``repeats[name]`` times, the calls interleaved: one warm-up (compiling) call
+    each, then ``min(repeats)`` rounds; in each round every form is called its share of ``repeats[name] /
+    rounds`` times, round-robin (a, b, c, a, b, a, ...), each call blocked until ready. Returns each form's
+    :class:`~mathai.bench.Timing` (median, min, max over its calls)."""
+    if set(repeats) != set(fns) or min(repeats.values()) < 1:
+        raise ValueError(f"repeats needs a count >= 1 for every form {sorted(fns)}, got {repeats}")
+    compile_seconds = {}
+    for name, fn in fns.items():
+        start = time.perf_counter()
+        jax.block_until_ready(fn(*args))
+        compile_seconds[name] = time.perf_counter() - start
+    rounds = min(repeats.values())
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for r in range(rounds):
+        # this round's share: the calls left, spread over the rounds left
+        left = {name: math.ceil((repeats[name] - len(samples[name])) / (rounds - r)) for name in fns}
+        while any(left.values()):
+            for name, fn in fns.items():
+                if left[name]:
+                    left[name] -= 1
+                    start = time.perf_counter()
+                    jax.block_until_ready(fn(*args))
+                    samples[name].append(time.perf_counter() - start)
+    return {name: Timing(statistics.median(s), min(s), max(s), len(s), compile_seconds[name])
+            for name, s in samples.items()}
+
+
+def repeat_counts(fns: dict[str, Callable], *args) -> dict[str, int]:
+    """Calls per form: compile, time one call; :data:`SLOW_REPEATS` for a call over :data:`SLOW_CALL_SECONDS`,
+    else enough for :data:`FAST_SECONDS` (at least :data:`FAST_REPEATS`, at most 2000)."""
+    counts = {}
+    for name, fn in fns.items():
+        jax.block_until_ready(fn(*args))  # compile
+        start = time.perf_counter()
+        jax.block_until_ready(fn(*args))
+        seconds = time.perf_counter() - start
+        counts[name] = (SLOW_REPEATS if seconds > SLOW_CALL_SECONDS
+                        else min(2000, max(FAST_REPEATS, math.ceil(FAST_SECONDS / max(seconds, 1e-6)))))
+    return counts
 
 
 def _dpa(causal: bool):
@@ -40,7 +106,8 @@ def _causal_chunked():
 
 
 def bench_against_dot_product_attention(quick: bool) -> list[Row]:
-    """Seconds per call of each form by n; ratios dot_product_attention / linear, causal and not."""
+    """Seconds per call of each form by n (interleaved, one run); ratios dot_product_attention / linear, causal and
+    not, and causal / non-causal linear."""
     top = 12 if quick else 14
     sizes = [2**p for p in range(4, top + 1, 2)]
     forms = {"dot_product_attention": _dpa(False), "dot_product_attention causal": _dpa(True),
@@ -50,12 +117,12 @@ def bench_against_dot_product_attention(quick: bool) -> list[Row]:
     for n in sizes:
         keys = jax.random.split(jax.random.key(n), 3)
         q, k, v = (jax.random.normal(kk, (n, WIDTH), jnp.float32) for kk in keys)
-        slow = n >= 2**13
-        times = {name: timeit(fn, q, k, v, repeats=2 if slow else 5, min_seconds=0.0 if slow else 0.2).median
-                 for name, fn in forms.items()}
+        timings = timeit_interleaved(forms, q, k, v, repeats=repeat_counts(forms, q, k, v))
+        times = {name: t.median for name, t in timings.items()}
         case = f"n={n} d={WIDTH}"
-        for name, seconds in times.items():
-            rows.append(Row(KATHAROPOULOS, "attention time", f"{name}, {case}", seconds, "s"))
+        for name, t in timings.items():
+            rows.append(Row(KATHAROPOULOS, "attention time", f"{name}, {case}", t.median, "s",
+                            note=f"median of {t.repeats} interleaved calls, min {t.min:.3g} s, max {t.max:.3g} s"))
         for causal, (ref, lin) in {False: ("dot_product_attention", "linear"),
                                    True: ("dot_product_attention causal", "linear causal (chunked)")}.items():
             ratio = times[ref] / times[lin]
