@@ -146,3 +146,21 @@ def test_interleaved_timer_rejects_missing_repeats():
         timeit_interleaved({"a": lambda: 0.0, "b": lambda: 0.0}, repeats={"a": 3})
     with pytest.raises(ValueError, match="repeats"):
         timeit_interleaved({"a": lambda: 0.0}, repeats={"a": 0})
+
+
+def test_paired_forms_get_the_same_repeat_count(monkeypatch):
+    """A fake clock: calls of 1, 2 and 5 ticks, 20 ticks each: counts 20, 10 -> 20 (paired) and 4."""
+    from mathai.bench import linear_attention as bench
+
+    clock = [0.0]
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(bench, "FAST_SECONDS", 20.0)
+    monkeypatch.setattr(bench, "FAST_REPEATS", 1)
+    monkeypatch.setattr(bench, "SLOW_CALL_SECONDS", 100.0)
+
+    def ticks(t):
+        return lambda: clock.__setitem__(0, clock[0] + t)
+
+    fns = {"a": ticks(1.0), "b": ticks(2.0), "c": ticks(5.0)}
+    assert bench.repeat_counts(fns) == {"a": 20, "b": 10, "c": 4}
+    assert bench.repeat_counts(fns, paired=("a", "b")) == {"a": 20, "b": 20, "c": 4}

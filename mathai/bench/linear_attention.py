@@ -3,8 +3,9 @@
 One head, head width d = 64, float32, sequence length n = 2^4 .. 2^14 (``quick``: up to 2^12). Every form is
 jitted and compiled once (warm-up); then, at each n, the four forms are timed *interleaved* in one run
 (:func:`timeit_interleaved`): rounds of calls that alternate between the forms, each form with its own number of
-calls (3 for a dot_product_attention call of seconds, about a second's worth for the fast forms), so that the
-load of a shared machine falls on all of them alike; the speed-up ratios are ratios of the medians.
+calls (3 for a dot_product_attention call of seconds, about 3 s worth for the fast forms; the two linear forms
+the same number, so that they alternate call by call), so that the load of a shared machine falls on all of them
+alike; the speed-up ratios are ratios of the medians.
 ``dot_product_attention`` takes (batch, length, heads, head_dim): the (n, d) arrays are viewed as (1, n, 1, d).
 Linear attention includes its feature map phi = elu + 1 on Q and K. The crossover is the smallest n of the grid
 from which on linear attention is faster than dot_product_attention.
@@ -44,8 +45,8 @@ SLOW_CALL_SECONDS = 1.0
 """A form whose call takes longer than this is timed :data:`SLOW_REPEATS` times; the others for
 :data:`FAST_SECONDS` seconds each (at least :data:`FAST_REPEATS` calls)."""
 SLOW_REPEATS = 3
-FAST_REPEATS = 15
-FAST_SECONDS = 1.5
+FAST_REPEATS = 30
+FAST_SECONDS = 3.0
 
 
 def timeit_interleaved(fns: dict[str, Callable], *args, repeats: dict[str, int]) -> dict[str, Timing]:
@@ -76,9 +77,10 @@ def timeit_interleaved(fns: dict[str, Callable], *args, repeats: dict[str, int])
             for name, s in samples.items()}
 
 
-def repeat_counts(fns: dict[str, Callable], *args) -> dict[str, int]:
+def repeat_counts(fns: dict[str, Callable], *args, paired: tuple[str, ...] = ()) -> dict[str, int]:
     """Calls per form: compile, time one call; :data:`SLOW_REPEATS` for a call over :data:`SLOW_CALL_SECONDS`,
-    else enough for :data:`FAST_SECONDS` (at least :data:`FAST_REPEATS`, at most 2000)."""
+    else enough for :data:`FAST_SECONDS` (at least :data:`FAST_REPEATS`, at most 2000). The ``paired`` forms all
+    get the largest of their counts, so that :func:`timeit_interleaved` alternates them call by call throughout."""
     counts = {}
     for name, fn in fns.items():
         jax.block_until_ready(fn(*args))  # compile
@@ -87,6 +89,9 @@ def repeat_counts(fns: dict[str, Callable], *args) -> dict[str, int]:
         seconds = time.perf_counter() - start
         counts[name] = (SLOW_REPEATS if seconds > SLOW_CALL_SECONDS
                         else min(2000, max(FAST_REPEATS, math.ceil(FAST_SECONDS / max(seconds, 1e-6)))))
+    if paired:
+        most = max(counts[name] for name in paired)
+        counts.update({name: most for name in paired})
     return counts
 
 
@@ -117,7 +122,8 @@ def bench_against_dot_product_attention(quick: bool) -> list[Row]:
     for n in sizes:
         keys = jax.random.split(jax.random.key(n), 3)
         q, k, v = (jax.random.normal(kk, (n, WIDTH), jnp.float32) for kk in keys)
-        timings = timeit_interleaved(forms, q, k, v, repeats=repeat_counts(forms, q, k, v))
+        repeats = repeat_counts(forms, q, k, v, paired=("linear", "linear causal (chunked)"))
+        timings = timeit_interleaved(forms, q, k, v, repeats=repeats)
         times = {name: t.median for name, t in timings.items()}
         case = f"n={n} d={WIDTH}"
         for name, t in timings.items():
