@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from mathai.citation import (Software, escape_text, module_paths, read_citation_cff,
+from mathai.citation import (ROOT, Software, escape_text, module_paths, read_citation_cff,
                              software_bibtex, unicode_to_latex)
 from theorems.core import Check, Theorem
 
@@ -264,6 +264,11 @@ def section_tex(theorem: Theorem, checks: Sequence[Check], figure_functions: Seq
         doc = _module_doc("theorems", theorem.module)
         if doc:
             parts.append(f"\n\\subsection*{{The mathematics}}\n{markdown_to_latex(doc)}")
+        for part in theorem.parts:
+            doc = _module_doc("theorems", part)
+            if doc:
+                parts.append(f"\n\\subsection*{{The mathematics, continued "
+                             f"({_texttt(f'theorems/{part}.py')})}}\n{markdown_to_latex(doc)}")
     symbolic = [c for c in checks if c.kind == "symbolic"]
     numeric = [c for c in checks if c.kind == "numeric"]
     parts.append("\n\\subsection*{Symbolic argument}\n")
@@ -278,6 +283,10 @@ def section_tex(theorem: Theorem, checks: Sequence[Check], figure_functions: Seq
     if not shared:
         doc = _module_doc("numerics", theorem.module)
         parts.append(markdown_to_latex(doc) if doc else "No experiment module is registered for this theorem.\n")
+        for part in theorem.parts:
+            doc = _module_doc("numerics", part)
+            if doc:
+                parts.append(f"\n\\paragraph{{{_texttt(f'numerics/{part}.py')}}}\n{markdown_to_latex(doc)}")
     if figure_functions:
         labels = [f"\\ref{{fig:{f.__name__}}}" for f in figure_functions]
         refs = (f"Figure~{labels[0]} shows" if len(labels) == 1
@@ -349,6 +358,11 @@ def notes_page(theorem: Theorem, checks: Sequence[Check], figure_functions: Sequ
     links = (f"- statement and symbolic proofs: [`{paths['statement']}`](../{paths['statement']})\n"
              f"- experiment: [`{paths['experiment']}`](../{paths['experiment']})\n"
              f"- tests: [`{paths['tests']}`](../{paths['tests']})\n")
+    for part in theorem.parts:
+        for kind, path in (("statement", f"theorems/{part}.py"), ("experiment", f"numerics/{part}.py"),
+                           ("tests", f"tests/test_{part}.py")):
+            if (ROOT / path).exists():
+                links += f"- {kind} ({part}): [`{path}`](../{path})\n"
     for function in figure_functions:
         module_file = function.__module__.replace(".", "/") + ".py"
         links += f"- figure `{function.__name__}`: [`{module_file}`](../{module_file})\n"

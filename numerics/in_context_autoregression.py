@@ -478,12 +478,4 @@ def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
     return out
 
 
-def verify(key: jax.Array) -> list[Check]:
-    """The augmented layer's checks, then the non-augmented multi-head layer's (:mod:`numerics.positional_heads`)."""
-    from numerics import positional_heads
-
-    augmented_key, positional_key = jax.random.split(key)
-    return [*default_run(Config, experiment, checks)(augmented_key), *positional_heads.verify(positional_key)]
-
-
-VERIFY = {statement.ID: verify}
+VERIFY = {statement.ID: default_run(Config, experiment, checks)}

@@ -24,6 +24,7 @@ import optax
 from numerics.bridge import to_jax
 from numerics.in_context_autoregression import TrainingDiverged, check_training
 from numerics.prng import fast_key
+from numerics.registry import default_run
 from theorems import positional_heads as statement
 from theorems.core import Check, numeric
 
@@ -39,6 +40,12 @@ class Config:
     $1$, $-1/2$, $0$). Within ``converged`` of the floor every square of the sum-of-squares form is below
     $10^{-9} d(T-1) \\approx 2\\cdot10^{-7}$, so each relation holds to about $10^{-4}$ times a condition number of
     order one; ``structure`` $= 10^{-3}$ leaves a factor ten for it.
+
+    The loss has non-global local minima: from a start of scale ``init_scale`` $= 0.2$, Adam then L-BFGS reached the
+    floor in 0.74 of 176 starts for the orthogonal law with $H = 8$ (all starts for the unitary law with $H = 5, 10$,
+    0.99 for orthogonal $H = 10$; starts of scale $1$ never did). The best of ``restarts`` $= 16$ starts then misses
+    the floor with probability about $0.26^{16} \approx 4\cdot10^{-10}$. With $H = d/2$ (the smallest head count
+    with a zero-loss minimum) few starts reach it, so no default run uses it.
     """
 
     d: int = 10
@@ -47,8 +54,8 @@ class Config:
     adam_steps: int = 2000
     learning_rate: float = 1e-2
     polish_steps: int = 300
-    init_scale: float = 0.5
-    restarts: int = 8
+    init_scale: float = 0.2
+    restarts: int = 16
     samples: int = 2**14
     chunk: int = 2**10
     probe_heads: int = 8
@@ -200,7 +207,10 @@ def _objective(params, head_mask, orthogonal):
 
 
 def minimise(params, head_mask, orthogonal, learning_rate, adam_steps: int, polish_steps: int):
-    """Adam for ``adam_steps``, then L-BFGS for ``polish_steps``; returns (params, Adam losses, final loss)."""
+    """Adam for ``adam_steps``, then L-BFGS for ``polish_steps``; returns (params, Adam losses, final loss).
+
+    The polish returns the best iterate it visited: at an exact zero of the loss L-BFGS's curvature pairs vanish and
+    its next step can blow up (measured once in ten seeds: a loss of 1e140 after a loss of 1e-13)."""
     objective = partial(_objective, head_mask=head_mask, orthogonal=orthogonal)
     adam = optax.adam(learning_rate)
 
@@ -215,13 +225,20 @@ def minimise(params, head_mask, orthogonal, learning_rate, adam_steps: int, poli
     value_and_grad = optax.value_and_grad_from_state(objective)
 
     def polish_step(carry, _):
-        p, state = carry
+        p, state, best, best_value = carry
         value, grad = value_and_grad(p, state=state)
+        better = value < best_value  # False on NaN
+        best = jax.tree.map(lambda x, y: jnp.where(better, x, y), p, best)
+        best_value = jnp.where(better, value, best_value)
         updates, state = lbfgs.update(grad, state, p, value=value, grad=grad, value_fn=objective)
-        return (optax.apply_updates(p, updates), state), value
+        return (optax.apply_updates(p, updates), state, best, best_value), value
 
-    (params, _), _ = jax.lax.scan(polish_step, (params, lbfgs.init(params)), None, length=polish_steps)
-    return params, losses, objective(params)
+    start = (params, lbfgs.init(params), params, objective(params))
+    (last, _, best, best_value), _ = jax.lax.scan(polish_step, start, None, length=polish_steps)
+    last_value = objective(last)
+    better = last_value < best_value
+    params = jax.tree.map(lambda x, y: jnp.where(better, x, y), last, best)
+    return params, losses, jnp.where(better, last_value, best_value)
 
 
 @partial(jax.jit, static_argnames=("adam_steps", "polish_steps"))
@@ -360,6 +377,4 @@ def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
     return out
 
 
-def verify(key: jax.Array) -> list[Check]:
-    config = Config()
-    return checks(experiment(config, key), config)
+VERIFY = {statement.ID: default_run(Config, experiment, checks)}

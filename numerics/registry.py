@@ -2,7 +2,8 @@
 
 Each module ``numerics/<name>.py`` that defines ``VERIFY = {theorem_id: verify}`` contributes numeric checks, where
 ``verify(key) -> list[Check]`` runs the default experiment; :func:`default_run` builds the usual one from a Config
-class, an experiment and its checks. :func:`run` is what ``mathai verify`` and the tests call. Checks that carry no
+class, an experiment and its checks. A theorem's modules are its ``module`` and its ``parts``: the first gets the
+seed's key, part ``i`` the key folded with ``i``. :func:`run` is what ``mathai verify`` and the tests call. Checks that carry no
 timing of their own get the time of the verify call that produced them.
 """
 
@@ -33,17 +34,32 @@ def default_run(config_type: Callable[[], Any], experiment: Callable, checks: Ca
 
 @cache
 def numeric_verifiers() -> dict[str, Callable[[jax.Array], list[Check]]]:
-    """theorem id -> the function that runs its default experiment and returns its numeric checks."""
+    """theorem id -> the function that runs its default experiments (module, then parts) and returns their checks."""
     found: dict[str, Callable] = {}
-    for module_name in sorted({t.module for t in all_theorems()}):
-        try:
-            module = importlib.import_module(f"numerics.{module_name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"numerics.{module_name}":
-                raise
-            continue
-        found.update(getattr(module, "VERIFY", {}))
+    for theorem in all_theorems():
+        verifiers = [v for v in (_module_verifier(m, theorem.id) for m in theorem.modules) if v is not None]
+        if verifiers:
+            found[theorem.id] = verifiers[0] if len(verifiers) == 1 else _chain(verifiers)
     return found
+
+
+def _module_verifier(module_name: str, theorem_id: str) -> Callable | None:
+    try:
+        module = importlib.import_module(f"numerics.{module_name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"numerics.{module_name}":
+            raise
+        return None
+    return getattr(module, "VERIFY", {}).get(theorem_id)
+
+
+def _chain(verifiers: list[Callable]) -> Callable[[jax.Array], list[Check]]:
+    def verify(key: jax.Array) -> list[Check]:
+        return [check for i, run in enumerate(verifiers)
+                for check in run(key if i == 0 else jax.random.fold_in(key, i))]
+
+    verify.__qualname__ = " + ".join(getattr(v, "__qualname__", repr(v)) for v in verifiers)
+    return verify
 
 
 def symbolic_checks(theorem: Theorem) -> Iterator[Check]:

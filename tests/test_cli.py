@@ -162,3 +162,25 @@ def test_compilation_cache_directory_follows_the_environment(monkeypatch, tmp_pa
     monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR")
     monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
     assert cli.compilation_cache_directory() is None
+
+
+def test_a_theorem_with_parts_runs_the_numeric_checks_of_every_part(monkeypatch):
+    """sander2024 has the part positional_heads: its verifier chains both modules, the part with a folded key."""
+    import jax
+
+    from numerics import in_context_autoregression, positional_heads, registry
+    from theorems import get
+
+    theorem = get("sander2024")
+    assert theorem.parts == ("positional_heads",)
+    seen = []
+    monkeypatch.setitem(in_context_autoregression.VERIFY, "sander2024", lambda key: seen.append(("main", key)) or [])
+    monkeypatch.setitem(positional_heads.VERIFY, "sander2024", lambda key: seen.append(("part", key)) or [])
+    registry.numeric_verifiers.cache_clear()
+    try:
+        registry.numeric_verifiers()["sander2024"](jax.random.key(7))
+    finally:
+        registry.numeric_verifiers.cache_clear()
+    assert [name for name, _ in seen] == ["main", "part"]
+    assert jax.random.key_data(seen[0][1]).tolist() == jax.random.key_data(jax.random.key(7)).tolist()
+    assert jax.random.key_data(seen[1][1]).tolist() != jax.random.key_data(seen[0][1]).tolist()

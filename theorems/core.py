@@ -66,7 +66,9 @@ class Theorem:
     """A result: its stable id, its statement in SymPy, its assumptions and its symbolic proof steps.
 
     ``proofs`` are functions of no argument returning a :class:`Check` of kind ``symbolic``; running them is the
-    symbolic half of ``mathai verify``. ``module`` names the result's module in ``theorems/`` and ``numerics/``.
+    symbolic half of ``mathai verify``. ``module`` names the result's module in ``theorems/`` and ``numerics/``;
+    ``parts`` names further modules of the same result (a second model of the same paper, say): their numeric checks
+    run with the theorem's, and the paper prints their docstrings in its section.
     """
 
     id: str
@@ -78,6 +80,12 @@ class Theorem:
     proofs: tuple[Callable[[], "Check"], ...] = ()
     aliases: tuple[str, ...] = ()
     summary: str = ""
+    parts: tuple[str, ...] = ()
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """``module`` then ``parts``."""
+        return (self.module, *self.parts)
 
     def latex(self) -> str:
         return sp.latex(self.statement)

@@ -409,6 +409,7 @@ THEOREM = Theorem(
         *positional_heads.PROOFS,
     ),
     aliases=("in-context-autoregression", "sander-peyre-2024"),
+    parts=("positional_heads",),
     summary="one linear attention layer on augmented tokens is one GD step; eta* = 1/(T+d-1), "
             "loss d(d-1)/(T+d-1)",
 )
