@@ -458,4 +458,4 @@ def checks(result: Result, config: Config) -> list[Check]:
     return out
 
 
-verify = default_run(Config, experiment, checks)
+VERIFY = {ID: default_run(Config, experiment, checks)}

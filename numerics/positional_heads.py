@@ -44,7 +44,7 @@ class Config:
     The loss has non-global local minima: from a start of scale ``init_scale`` $= 0.2$, Adam then L-BFGS reached the
     floor in 0.74 of 176 starts for the orthogonal law with $H = 8$ (all starts for the unitary law with $H = 5, 10$,
     0.99 for orthogonal $H = 10$; starts of scale $1$ never did). The best of ``restarts`` $= 16$ starts then misses
-    the floor with probability about $0.26^{16} \approx 4\cdot10^{-10}$. With $H = d/2$ (the smallest head count
+    the floor with probability about $0.26^{16} \\approx 4\\cdot10^{-10}$. With $H = d/2$ (the smallest head count
     with a zero-loss minimum) few starts reach it, so no default run uses it.
     """
 

@@ -165,22 +165,23 @@ def test_compilation_cache_directory_follows_the_environment(monkeypatch, tmp_pa
 
 
 def test_a_theorem_with_parts_runs_the_numeric_checks_of_every_part(monkeypatch):
-    """sander2024 has the part positional_heads: its verifier chains both modules, the part with a folded key."""
+    """sander2024 has two parts: its verifier chains the three modules, each part with its own folded key."""
     import jax
 
-    from numerics import in_context_autoregression, positional_heads, registry
+    from numerics import in_context_autoregression, in_context_softmax, positional_heads, registry
     from theorems import get
 
     theorem = get("sander2024")
-    assert theorem.parts == ("positional_heads",)
+    assert theorem.parts == ("positional_heads", "in_context_softmax")
     seen = []
     monkeypatch.setitem(in_context_autoregression.VERIFY, "sander2024", lambda key: seen.append(("main", key)) or [])
     monkeypatch.setitem(positional_heads.VERIFY, "sander2024", lambda key: seen.append(("part", key)) or [])
+    monkeypatch.setitem(in_context_softmax.VERIFY, "sander2024", lambda key: seen.append(("part 2", key)) or [])
     registry.numeric_verifiers.cache_clear()
     try:
         registry.numeric_verifiers()["sander2024"](jax.random.key(7))
     finally:
         registry.numeric_verifiers.cache_clear()
-    assert [name for name, _ in seen] == ["main", "part"]
-    assert jax.random.key_data(seen[0][1]).tolist() == jax.random.key_data(jax.random.key(7)).tolist()
-    assert jax.random.key_data(seen[1][1]).tolist() != jax.random.key_data(seen[0][1]).tolist()
+    assert [name for name, _ in seen] == ["main", "part", "part 2"]
+    data = [jax.random.key_data(key).tolist() for _, key in seen]
+    assert data[0] == jax.random.key_data(jax.random.key(7)).tolist() and len({str(x) for x in data}) == 3

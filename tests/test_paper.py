@@ -134,8 +134,10 @@ def test_every_theorem_has_a_generated_statement_and_a_section(sources, theorem)
     assert theorem.latex() in statement and f"\\cite{{{theorem.reference.key}}}" in statement
     assert f"\\label{{sec:{theorem.id}}}" in section and f"\\input{{generated/{theorem.id}}}" in section
     assert f"\\input{{generated/section-{theorem.id}}}" in (sources / "generated" / "sections.tex").read_text()
-    for part in theorem.parts:  # a part's mathematics is printed in the section, under its own path
-        assert f"The mathematics, continued ({paper._texttt(f'theorems/{part}.py')})" in section
+    for part in theorem.parts:  # a part's mathematics and experiment are printed in the section, under their paths
+        for package, heading in (("theorems", "The mathematics, continued ("), ("numerics", "\\paragraph{")):
+            if (citation.ROOT / package / f"{part}.py").exists():
+                assert heading + paper._texttt(f"{package}/{part}.py") in section
 
 
 @pytest.mark.parametrize("theorem", all_theorems(), ids=lambda t: t.id)
@@ -203,7 +205,7 @@ def test_notes_page_has_statement_reference_links_and_citation(sources, figure_r
         assert f"(https://doi.org/{theorem.reference.doi})" in page
     assert f"(../theorems/{theorem.module}.py)" in page and f"(../tests/test_{theorem.module}.py)" in page
     for part in theorem.parts:
-        assert f"(../theorems/{part}.py)" in page and f"(../numerics/{part}.py)" in page
+        assert f"(../numerics/{part}.py)" in page
     assert f"@software{{mathai-{theorem.id}," in page
     for function in figure_registry.get(theorem.id, ()):
         assert f"(../paper/figures/{function.__name__}.png)" in page

@@ -409,7 +409,7 @@ THEOREM = Theorem(
         *positional_heads.PROOFS,
     ),
     aliases=("in-context-autoregression", "sander-peyre-2024"),
-    parts=("positional_heads",),
+    parts=("positional_heads", "in_context_softmax"),
     summary="one linear attention layer on augmented tokens is one GD step; eta* = 1/(T+d-1), "
             "loss d(d-1)/(T+d-1)",
 )
