@@ -68,14 +68,11 @@ import optax
 from numerics.bridge import to_jax
 from numerics.prng import fast_key
 from numerics.registry import default_run
+from numerics.training import TrainingDiverged, check_training, descend  # noqa: F401 (re-exported)
 from theorems import in_context_autoregression as statement
 from theorems.core import Check, numeric
 
 LAWS = ("unitary", "rotation")
-
-
-class TrainingDiverged(RuntimeError):
-    """Training produced a NaN or a diverging loss; the message names the step and the value."""
 
 
 @dataclass(frozen=True)
@@ -343,26 +340,11 @@ def _train(key, d, length, steps, batch, learning_rate, init_scale):
     angles = 2 * jnp.pi * uniforms[12 * d * d :].reshape(steps, 2, batch, d)
     optimiser = optax.adam(optax.cosine_decay_schedule(learning_rate, steps, alpha=1e-2))
 
-    def step(carry, theta_phase):
-        params, state = carry
+    def loss(params, theta_phase):
         s, _ = unitary_from_angles(theta_phase[0], theta_phase[1], length)
-        loss, grads = jax.value_and_grad(batch_loss)(params, *batch_inputs(s, length))
-        grads = jax.tree.map(jnp.conj, grads)  # descent direction for complex parameters
-        updates, state = optimiser.update(grads, state, params)
-        return (optax.apply_updates(params, updates), state), loss
+        return batch_loss(params, *batch_inputs(s, length))
 
-    (params, _), losses = jax.lax.scan(step, (params, optimiser.init(params)), angles)
-    return params, losses
-
-
-def check_training(losses: np.ndarray, diverge_factor: float) -> None:
-    """Raise :class:`TrainingDiverged` at the first NaN/inf or loss above ``diverge_factor`` x the first loss."""
-    losses = np.asarray(losses)
-    bad = ~np.isfinite(losses) | (losses > diverge_factor * losses[0])
-    if bad.any():
-        step = int(np.argmax(bad))
-        raise TrainingDiverged(f"training diverged at step {step}: loss {float(losses[step])!r} "
-                               f"(first loss {float(losses[0])!r}, divergence threshold x{diverge_factor:g})")
+    return descend(loss, params, optimiser, batches=angles)
 
 
 def train(config: Config, key) -> tuple[dict, np.ndarray]:

@@ -23,7 +23,7 @@ of width ``mlp_width``; a final RMS norm and a linear readout $R \in \mathbb R^{
 $\hat s_{t+1}$ at every position. The loss is $\frac1{T_{\max}}\sum_{t=1}^{T_{\max}} |\hat s_{t+1} - s_{t+1}|^2$,
 averaged over the batch (position $0$ is left out: from $s_0$ alone nothing about $W$ is known). Adam (optax) with
 a cosine schedule; the loop is one ``lax.scan``; a NaN or diverging loss raises
-:class:`numerics.in_context_autoregression.TrainingDiverged` naming the step and the value.
+:class:`numerics.training.TrainingDiverged` naming the step and the value.
 
 **Reported against $t = 1, \dots, T_{\max}$** on held-out sequences (float64 data; the model runs in float32):
 
@@ -81,14 +81,15 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from numerics.in_context_autoregression import TrainingDiverged, check_training, oracle_losses
+from numerics.in_context_autoregression import oracle_losses
 from numerics.prng import fast_key
 from numerics.registry import default_run
+from numerics.training import TrainingDiverged, check_training, descend
 from theorems.core import Check, numeric
 
 ID = "sander2024"
 
-__all__ = ["Config", "Result", "experiment", "checks", "verify", "TrainingDiverged"]
+__all__ = ["Config", "Result", "experiment", "checks", "VERIFY", "TrainingDiverged"]
 
 
 @dataclass(frozen=True)
@@ -278,15 +279,7 @@ def _train(key: jax.Array, shapes: Config, learning_rate: float, init_scale: flo
     s, _ = sequences_from_gaussian(z[P:].reshape(shapes.steps * shapes.batch, d * d + d), d, T + 1)
     s = s.reshape(shapes.steps, shapes.batch, T + 2, d)
     optimiser = optax.adam(optax.cosine_decay_schedule(learning_rate, shapes.steps, alpha=1e-2))
-
-    def step(carry, batch):
-        params, state = carry
-        loss, grads = jax.value_and_grad(batch_loss)(params, batch, shapes.heads)
-        updates, state = optimiser.update(grads, state, params)
-        return (optax.apply_updates(params, updates), state), loss
-
-    (params, _), losses = jax.lax.scan(step, (params, optimiser.init(params)), s)
-    return params, losses
+    return descend(lambda p, batch: batch_loss(p, batch, shapes.heads), params, optimiser, batches=s)
 
 
 def shapes_only(config: Config) -> Config:

@@ -22,9 +22,9 @@ import numpy as np
 import optax
 
 from numerics.bridge import to_jax
-from numerics.in_context_autoregression import TrainingDiverged, check_training
 from numerics.prng import fast_key
 from numerics.registry import default_run
+from numerics.training import check_training, descend
 from theorems import positional_heads as statement
 from theorems.core import Check, numeric
 
@@ -212,15 +212,7 @@ def minimise(params, head_mask, orthogonal, learning_rate, adam_steps: int, poli
     The polish returns the best iterate it visited: at an exact zero of the loss L-BFGS's curvature pairs vanish and
     its next step can blow up (measured once in ten seeds: a loss of 1e140 after a loss of 1e-13)."""
     objective = partial(_objective, head_mask=head_mask, orthogonal=orthogonal)
-    adam = optax.adam(learning_rate)
-
-    def adam_step(carry, _):
-        p, state = carry
-        value, grad = jax.value_and_grad(objective)(p)
-        updates, state = adam.update(grad, state, p)
-        return (optax.apply_updates(p, updates), state), value
-
-    (params, _), losses = jax.lax.scan(adam_step, (params, adam.init(params)), None, length=adam_steps)
+    params, losses = descend(objective, params, optax.adam(learning_rate), steps=adam_steps)
     lbfgs = optax.lbfgs()
     value_and_grad = optax.value_and_grad_from_state(objective)
 
@@ -293,10 +285,7 @@ def experiment(config: Config, key: jax.Array) -> Result:
                                                    adam_steps=config.adam_steps, polish_steps=config.polish_steps)
         finals = np.asarray(finals)
         for start, curve in enumerate(np.asarray(losses)):
-            try:
-                check_training(np.append(curve, finals[start]), diverge_factor=1e6)
-            except TrainingDiverged as error:
-                raise TrainingDiverged(f"{law}, H={heads}, start {start}: {error}") from None
+            check_training(np.append(curve, finals[start]), 1e6, context=f"{law}, H={heads}, start {start}")
         best = int(np.argmin(finals))
         params = jax.tree.map(lambda x: x[best], params)
         A_run = np.asarray(params["A"] * head_mask[:, None])

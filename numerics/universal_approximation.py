@@ -70,6 +70,7 @@ from scipy import special
 from numerics.bridge import to_jax
 from numerics.measure import loglog_slope
 from numerics.prng import fast_key
+from numerics.training import check_training, descend
 from theorems import universal_approximation as statement
 from theorems.core import Check, numeric
 
@@ -857,23 +858,15 @@ def _train(key, x, y, learning_rate, *, activation, units, steps):
     u = jax.random.uniform(fast_key(key, units), (d + 1, units), minval=np.finfo(np.float64).tiny)
     params = {"w": jax.scipy.special.ndtri(u[:d]) * 3.0 / math.sqrt(d), "b": 6.0 * u[d] - 3.0,
               "a": jnp.zeros(units), "a0": jnp.mean(y)}
-    optimiser = optax.adam(learning_rate)
-    loss = lambda p: jnp.mean((_network(p, x, ACTIVATIONS[activation]) - y) ** 2)  # noqa: E731
-
-    def step(carry, _):
-        p, state = carry
-        value, grads = jax.value_and_grad(loss)(p)
-        updates, state = optimiser.update(grads, state, p)
-        return (optax.apply_updates(p, updates), state), value
-
-    (params, _), history = jax.lax.scan(step, (params, optimiser.init(params)), None, length=steps)
-    return params, history
+    return descend(lambda p: jnp.mean((_network(p, x, ACTIVATIONS[activation]) - y) ** 2), params,
+                   optax.adam(learning_rate), steps=steps)
 
 
 def train_experiment(config: TrainingConfig, key) -> TrainingResult:
     """Train each activation at each size on the centred Gaussian; measure train and test MSE against the bound.
 
-    Raises FloatingPointError naming the step and the value if the loss becomes NaN or infinite."""
+    Raises TrainingDiverged (a FloatingPointError) naming the step and the value if the loss becomes NaN or
+    infinite."""
     target = centred_gaussian(config.dim, config.width)
     x_train, x_test = _training_points(key, config.dim, config.radius, config.train_points, config.test_points)
     x_train, x_test = np.asarray(x_train), np.asarray(x_test)
@@ -884,10 +877,7 @@ def train_experiment(config: TrainingConfig, key) -> TrainingResult:
         for j, p in enumerate(config.units):
             params, history = _train(key, x_train, y_train, config.learning_rate, activation=name, units=p,
                                      steps=config.steps)
-            history = np.asarray(history)
-            bad = np.flatnonzero(~np.isfinite(history))
-            if bad.size:
-                raise FloatingPointError(f"training {name} with p={p}: loss {history[bad[0]]} at step {bad[0]}")
+            check_training(history, context=f"training {name} with p={p}")
             residual = (np.asarray(_predict(params, x_test, activation=name)) - y_test) ** 2
             train[i, j] = float(np.mean((np.asarray(_predict(params, x_train, activation=name)) - y_train) ** 2))
             test[i, j], stderr[i, j] = residual.mean(), residual.std(ddof=1) / math.sqrt(residual.size)
