@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from mathai.citation import (ROOT, Software, escape_text, module_paths, read_citation_cff,
                              software_bibtex, unicode_to_latex)
 from theorems.core import Check, Theorem
+from theorems.registry import optional_module
 
 Verdicts = Mapping[str, Sequence[Check]]
 """theorem id -> its checks, as :func:`numerics.registry.run` returns them."""
@@ -234,15 +235,8 @@ def figure_tex(function: Callable) -> str:
 
 
 def _module_doc(package: str, module: str) -> str | None:
-    import importlib
-
-    try:
-        loaded = importlib.import_module(f"{package}.{module}")
-    except ModuleNotFoundError as error:
-        if error.name != f"{package}.{module}":
-            raise
-        return None
-    return inspect.getdoc(loaded)
+    loaded = optional_module(f"{package}.{module}")
+    return inspect.getdoc(loaded) if loaded is not None else None
 
 
 def section_tex(theorem: Theorem, checks: Sequence[Check], figure_functions: Sequence[Callable], seed: int,

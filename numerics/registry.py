@@ -10,7 +10,6 @@ timing of their own get the time of the verify call that produced them.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import time
 from functools import cache
 from typing import Any, Callable, Iterator
@@ -18,6 +17,7 @@ from typing import Any, Callable, Iterator
 import jax
 
 from theorems import Theorem, all_theorems
+from theorems.registry import optional_module
 from theorems.core import Check
 
 
@@ -44,13 +44,7 @@ def numeric_verifiers() -> dict[str, Callable[[jax.Array], list[Check]]]:
 
 
 def _module_verifier(module_name: str, theorem_id: str) -> Callable | None:
-    try:
-        module = importlib.import_module(f"numerics.{module_name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"numerics.{module_name}":
-            raise
-        return None
-    return getattr(module, "VERIFY", {}).get(theorem_id)
+    return getattr(optional_module(f"numerics.{module_name}"), "VERIFY", {}).get(theorem_id)
 
 
 def _chain(verifiers: list[Callable]) -> Callable[[jax.Array], list[Check]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
+from types import ModuleType
 
 import theorems
 from theorems.core import Theorem
@@ -46,3 +47,13 @@ def get(name: str) -> Theorem:
         if name == theorem.id or name in theorem.aliases:
             return theorem
     raise UnknownTheorem(name, tuple(t.id for t in all_theorems()))
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """The module ``name`` (dotted) if it exists, ``None`` if it does not; an import error inside it still raises."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return None
