@@ -96,8 +96,7 @@ class Result:
     Minimisation, per run (``laws``, ``heads``), from ``restarts`` random starts: ``restart_loss`` (final loss of
     each start); of the best start: ``adam_loss`` (per step), ``final_loss``, ``floor`` (the global
     minimum of the statement), ``A``, ``B`` ($d\\times d$, rows past $H$ zero), ``P`` ($(T-1)\\times T$, row $m-1$
-    holds $p_{m,0..m}$, zero beyond), ``C`` $= B^\\top A$, and ``c`` (the learned scale: $\\operatorname{tr}C$ over
-    the rank of the minimiser).
+    holds $p_{m,0..m}$, zero beyond); $C = B^\\top A$ and the learned scale :func:`learned_scale` follow from them.
     """
 
     sim_mean: np.ndarray
@@ -113,8 +112,6 @@ class Result:
     A: np.ndarray
     B: np.ndarray
     P: np.ndarray
-    C: np.ndarray
-    c: np.ndarray
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -290,14 +287,12 @@ def experiment(config: Config, key: jax.Array) -> Result:
         params = jax.tree.map(lambda x: x[best], params)
         A_run = np.asarray(params["A"] * head_mask[:, None])
         B_run = np.asarray(params["B"] * head_mask[:, None])
-        C_run = B_run.T @ A_run
         runs.append((finals, np.asarray(losses)[best], float(finals[best]), floor(law, d, T, heads), A_run, B_run,
-                     np.where(np.asarray(inside), np.asarray(params["P"]), 0.0), C_run,
-                     learned_scale(law, C_run, heads)))
-    restart_loss, adam_loss, final_loss, floors, As, Bs, Ps, Cs, cs = (np.array(x) for x in zip(*runs))
+                     np.where(np.asarray(inside), np.asarray(params["P"]), 0.0)))
+    restart_loss, adam_loss, final_loss, floors, As, Bs, Ps = (np.array(x) for x in zip(*runs))
     return Result(sim_mean=sim_mean, sim_se=sim_se, closed=closed, authors=authors,
                   laws=np.array([law for law, _ in config.runs]), heads=np.array([h for _, h in config.runs]),
-                  restart_loss=restart_loss, adam_loss=adam_loss, final_loss=final_loss, floor=floors, A=As, B=Bs, P=Ps, C=Cs, c=cs)
+                  restart_loss=restart_loss, adam_loss=adam_loss, final_loss=final_loss, floor=floors, A=As, B=Bs, P=Ps)
 
 
 def positional_weights(P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -309,10 +304,10 @@ def positional_weights(P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return current, previous, older
 
 
-def structure(law: str, heads: int, A: np.ndarray, B: np.ndarray, P: np.ndarray, C: np.ndarray, c: float
-              ) -> dict[str, float]:
+def structure(law: str, heads: int, A: np.ndarray, B: np.ndarray, P: np.ndarray) -> dict[str, float]:
     """Dimensionless distances of a minimiser from the statement's global-minimum structure (all 0 there)."""
-    d = C.shape[0]
+    C = B.T @ A
+    d, c = C.shape[0], learned_scale(law, C, heads)
     current, previous, older = positional_weights(P)
     out = {"|c p_(m,m) - 1|": float(np.max(np.abs(c * current - 1))),
            "|c| |p_(m,j)|, j < m-1": float(np.max(np.abs(c) * older))}
@@ -359,8 +354,7 @@ def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
         out.append(numeric(ID, f"non-augmented, {law}, H={heads}: minimised loss - floor {result.floor[r]:g} "
                                f"<= {config.converged:g} d(T-1)", result.final_loss[r] - result.floor[r], "<=",
                            scale, seconds))
-        for name, value in structure(law, heads, result.A[r], result.B[r], result.P[r], result.C[r],
-                                     float(result.c[r])).items():
+        for name, value in structure(law, heads, result.A[r], result.B[r], result.P[r]).items():
             out.append(numeric(ID, f"non-augmented, {law}, H={heads}: {name} <= {config.structure:g}", value, "<=",
                                config.structure, seconds))
     return out

@@ -37,9 +37,11 @@ def sander2024_positional_minima(load):
         heads = int(r.heads[i])
         _panel(row[0], fig, r.A[i][:heads], f"A ({heads} heads × d)")
         _panel(row[1], fig, r.B[i][:heads], "B")
-        _panel(row[2], fig, r.C[i], f"C = BᵀA, c = {r.c[i]:.3f}")
+        C = r.B[i].T @ r.A[i]
+        c = num.learned_scale(str(r.laws[i]), C, heads)
+        _panel(row[2], fig, C, f"C = BᵀA, c = {c:.3f}")
         current, previous, _ = num.positional_weights(r.P[i])
-        _panel(row[3], fig, r.P[i], f"P: c·p(m,m) = {np.median(r.c[i] * current):.4f}\n"
+        _panel(row[3], fig, r.P[i], f"P: c·p(m,m) = {np.median(c * current):.4f}\n"
                                     f"p(m,m−1)/p(m,m) = {np.median(previous / current):.4f}", mask=outside)
         row[0].set_ylabel(f"{r.laws[i]}\nloss {r.final_loss[i]:.1e}", fontsize=8)
     fig.suptitle(f"Global minima of the non-augmented layer, d = {config.d}, T = {T} "
