@@ -164,3 +164,20 @@ def test_paired_forms_get_the_same_repeat_count(monkeypatch):
     fns = {"a": ticks(1.0), "b": ticks(2.0), "c": ticks(5.0)}
     assert bench.repeat_counts(fns) == {"a": 20, "b": 10, "c": 4}
     assert bench.repeat_counts(fns, paired=("a", "b")) == {"a": 20, "b": 20, "c": 4}
+
+
+def test_cores_used_is_cpu_time_over_wall_time(monkeypatch):
+    """Fake clocks: each call takes 1 wall tick and 2 CPU ticks (two busy cores): 2.0, counted after the warm-up."""
+    from mathai.bench import linear_attention as bench
+
+    wall, cpu, calls = [0.0], [0.0], []
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: wall[0])
+    monkeypatch.setattr(bench.time, "process_time", lambda: cpu[0])
+
+    def call():
+        calls.append(1)
+        wall[0] += 1.0
+        cpu[0] += 2.0 if len(calls) > 1 else 7.0  # the warm-up (compiling) call is not counted
+        return 0.0
+
+    assert bench.cores_used(call, calls=4) == 2.0 and len(calls) == 5

@@ -14,6 +14,7 @@ from which on linear attention is faster than dot_product_attention.
 from __future__ import annotations
 
 import math
+import os
 import statistics
 import time
 from typing import Callable
@@ -27,19 +28,14 @@ from theorems.linear_attention import KATHAROPOULOS
 
 WIDTH = 64
 CHUNK = 64
-"""Chunk size of the causal form (:func:`numerics.linear_attention.causal_chunked`: every chunk's c x c block in
-one batched matmul, only the sum of the n/c chunk states sequential). Measured on the shared 2-core CPU at
-n = 2^14, d = 64, the forms timed interleaved (40 rounds), as the median over rounds of causal / non-causal linear,
-with the machine at a load of 3-4 from other workers: chunk 32: 1.81, 2.10, 1.79, 2.07, 1.73, 1.75; 64: 2.09,
-1.93, 1.99, 1.91, 1.71, 1.89; 128: 2.42, 2.41; 16: 5.0, 5.5 (its 16 x 16 blocks run far below the matmul
-kernels' speed). The earlier form, one ``lax.scan`` step per chunk with all four matmuls inside it, measured in
-the same runs 1.72, 1.68, 1.80, 1.89 (chunk 32), 1.73-1.95 (chunk 64), 1.96 (chunk 16). At n = 2^12 (100
-rounds): 1.90 (chunk 32), 1.90 (64), 2.58 (128); the earlier form 1.70, 1.88, 2.25. On XLA:CPU the two forms tie
-within this noise (run to run the medians move by 10-20%), and so do chunks 32 and 64 (the flops favour small
-chunks, 4 n c m for the blocks against 4 n m d for the states; the matmul kernels favour large ones). The batched
-form is kept for its loop body of one addition (instead of four small matmuls, the mask and the normaliser), which
-leaves all but n/c m d additions to batched matmuls that XLA's cost analysis counts; chunk 64 for half the
-sequential steps of chunk 32."""
+"""Chunk size c of the causal form (:func:`numerics.linear_attention.causal_chunked`: every chunk's c x c block in
+one batched matmul, only the sum of the n/c chunk states sequential). It costs 4nmd + 2nc(m + d) flops against
+4nmd for the non-causal form: (1 + c/64) times as many at m = d = 64. :func:`bench_chunk_sizes` times chunks 32 to
+80 side by side; on the idle 2-core CPU at n = 2^14 no chunk in that range was reliably faster than another (run to
+run the ratios move by 10-20%), so 64 is kept for the fewer sequential steps. Why none reaches 2x the non-causal
+time: :func:`bench_batched_dot`."""
+
+CHUNK_GRID = (32, 40, 48, 56, 64, 80)
 
 SLOW_CALL_SECONDS = 1.0
 """A form whose call takes longer than this is timed :data:`SLOW_REPEATS` times; the others for
@@ -95,6 +91,62 @@ def repeat_counts(fns: dict[str, Callable], *args, paired: tuple[str, ...] = ())
     return counts
 
 
+def cores_used(fn: Callable, *args, calls: int) -> float:
+    """Process CPU seconds per wall second over ``calls`` calls of ``fn(*args)`` (after a warm-up): 1 for a
+    computation that keeps one core busy, up to the core count for one that runs on all of them."""
+    jax.block_until_ready(fn(*args))
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(calls):
+        jax.block_until_ready(fn(*args))
+    return (time.process_time() - cpu) / (time.perf_counter() - wall)
+
+
+def bench_batched_dot(quick: bool) -> list[Row]:
+    """The batched matmuls of the chunked causal form against one plain matmul of the same flops.
+
+    Both compute 2 n m d flops with m = d = 64: ``(n/c, c, m) @ (n/c, m, d)`` (the shape of the chunked form's
+    a_k S_k, and, up to transposes, of its other three products) and ``(n, m) @ (m, d)`` (the non-causal form's
+    a (b^T v)). Rows: time batched / plain (interleaved, as :func:`bench_against_dot_product_attention`), and
+    each one's CPU seconds per wall second (:func:`cores_used`). Measured on XLA:CPU (JAX 0.10.2, 2 cores, n =
+    2^14): the batched product keeps one core busy (1.00) where the plain one keeps 1.8, whichever XLA:CPU dot
+    library runs it (YNNPACK, XNNPACK, oneDNN, Eigen), so the chunked form's four batched products run at about
+    half the speed per flop of the non-causal form's plain ones.
+    """
+    n = 2**12 if quick else 2**14
+    chunks = n // CHUNK
+    keys = jax.random.split(jax.random.key(n), 2)
+    a = jax.random.normal(keys[0], (n, WIDTH), jnp.float32)
+    states = jax.random.normal(keys[1], (chunks, WIDTH, WIDTH), jnp.float32)
+    fns = {"batched": jax.jit(lambda a, s: jnp.einsum("kcm,kmd->kcd", a.reshape(chunks, CHUNK, WIDTH), s)),
+           "plain": jax.jit(lambda a, s: a @ s[0])}
+    repeats = repeat_counts(fns, a, states, paired=tuple(fns))
+    times = {name: t.median for name, t in timeit_interleaved(fns, a, states, repeats=repeats).items()}
+    case = f"n={n} m=d={WIDTH}, {chunks} chunks of {CHUNK}"
+    ratio = times["batched"] / times["plain"]
+    rows = [Row(KATHAROPOULOS, "batched dot", f"(n/c, c, m) @ (n/c, m, d) vs (n, m) @ (m, d), {case}", ratio, "x",
+                ratio=ratio, ratio_of="batched / plain", note="the same 2 n m d flops")]
+    for name, fn in fns.items():
+        rows.append(Row(KATHAROPOULOS, "cores used", f"{name} dot, {case}",
+                        cores_used(fn, a, states, calls=repeats[name]), "CPU s / wall s",
+                        note=f"{os.cpu_count()} cores"))
+    return rows
+
+
+def bench_chunk_sizes(quick: bool) -> list[Row]:
+    """Causal-chunked / non-causal linear attention time for each chunk of :data:`CHUNK_GRID`, all forms timed
+    interleaved in one run (n = 2^12 quick, 2^14 full; d = 64)."""
+    n = 2**12 if quick else 2**14
+    keys = jax.random.split(jax.random.key(n), 3)
+    q, k, v = (jax.random.normal(kk, (n, WIDTH), jnp.float32) for kk in keys)
+    fns = {"linear": _linear(), **{f"chunk {c}": _causal_chunked(c) for c in CHUNK_GRID}}
+    repeats = repeat_counts(fns, q, k, v, paired=tuple(fns))
+    times = {name: t.median for name, t in timeit_interleaved(fns, q, k, v, repeats=repeats).items()}
+    return [Row(KATHAROPOULOS, "chunk size", f"causal chunked / non-causal linear, {name}, n={n} d={WIDTH}",
+                times[name] / times["linear"], "x", ratio=times[name] / times["linear"],
+                ratio_of=f"linear causal ({name}) / linear", note=f"median of {repeats[name]} interleaved calls")
+            for name in fns if name != "linear"]
+
+
 def _dpa(causal: bool):
     def run(q, k, v):
         return jax.nn.dot_product_attention(q[None, :, None], k[None, :, None], v[None, :, None],
@@ -106,8 +158,8 @@ def _linear():
     return jax.jit(lambda q, k, v: la.linear(la.feature_map(q), la.feature_map(k), v))
 
 
-def _causal_chunked():
-    return jax.jit(lambda q, k, v: la.causal_chunked(la.feature_map(q), la.feature_map(k), v, chunk=CHUNK))
+def _causal_chunked(chunk: int = CHUNK):
+    return jax.jit(lambda q, k, v: la.causal_chunked(la.feature_map(q), la.feature_map(k), v, chunk=chunk))
 
 
 def bench_against_dot_product_attention(quick: bool) -> list[Row]:
@@ -148,4 +200,4 @@ def bench_against_dot_product_attention(quick: bool) -> list[Row]:
     return rows
 
 
-BENCHMARKS = {KATHAROPOULOS: (bench_against_dot_product_attention,)}
+BENCHMARKS = {KATHAROPOULOS: (bench_against_dot_product_attention, bench_chunk_sizes, bench_batched_dot)}
