@@ -112,6 +112,7 @@ def _two_jacobians(params, x):
     return blocks[t], direct
 
 
+@pytest.mark.slow  # 2.5 s: compiling the float64 forward-mode Jacobians
 def test_last_token_jacobian_is_the_diagonal_block_of_the_full_jacobian(tiny_params, data):
     """J_t from the batched forward-mode pass against d(prediction at t)/d(s_t) alone, in float64: the same linear
     map, so they agree to rounding (1000 u relative to the largest entry); a wrong block would differ at O(1)."""
