@@ -72,6 +72,41 @@ def test_json_has_environment_rows_and_null_for_nan(tmp_path):
     assert document["rows"][2]["value"] is None and document["rows"][1]["ratio"] == 2.0
 
 
+def test_plots_are_drawn_for_theorems_with_rows_only(tmp_path):
+    import matplotlib.pyplot as plt
+
+    drawn = []
+
+    def line(rows):
+        drawn.append(len(rows))
+        fig, ax = plt.subplots()
+        ax.plot([r.value for r in rows])
+        return fig
+
+    def nothing(rows):
+        return None
+
+    run = report.run(["frobenius"], benchmarks={"frobenius": (fast,)})
+    paths = report.write(run, tmp_path, plots={"frobenius": (line, nothing), "barron1993": (line,)})
+    assert [p.name for p in paths] == ["bench-cpu.md", "bench-cpu.json", "bench-cpu-line.png"]
+    assert drawn == [2] and paths[2].read_bytes().startswith(b"\x89PNG")
+
+
+def test_attention_time_plot_has_a_line_per_form_and_the_crossovers():
+    from mathai.bench import linear_attention as bench
+
+    rows = [Row("katharopoulos2020", "attention time", f"{name}, n={n} d=64", seconds, "s")
+            for name, scale in (("linear", 1e-8), ("dot_product_attention", 1e-9)) for n in (16, 64, 256)
+            for seconds in [scale * n ** (1 if name == "linear" else 2)]]
+    rows.append(Row("katharopoulos2020", "crossover", "linear faster from this n on, cpu", 64.0, "tokens"))
+    figure = bench.attention_time_vs_n(rows)
+    (ax,) = figure.axes
+    assert [line.get_label() for line in ax.get_lines()] == ["linear", "dot_product_attention",
+                                                            "linear faster from this n on: n = 64"]
+    assert list(ax.get_lines()[0].get_xdata()) == [16, 64, 256]
+    assert bench.attention_time_vs_n([r for r in rows if r.benchmark == "crossover"]) is None
+
+
 def test_tables_from_different_machines_do_not_overwrite_each_other():
     gpu = report.file_stem({"backend": "gpu", "device": "NVIDIA H100 80GB HBM3"})
     assert gpu == "bench-gpu-nvidia-h100-80gb-hbm3" and report.file_stem(ENV) == "bench-cpu"

@@ -1,7 +1,8 @@
 """Side-by-side benchmarks: every claim about speed or cost is a ratio measured in one run.
 
 Each module ``mathai/bench/<name>.py`` defines ``BENCHMARKS = {theorem_id: (benchmark, ...)}``; a benchmark is a
-function ``benchmark(quick: bool) -> list[Row]``. ``quick=True`` is what runs on the 2-core CPU within the
+function ``benchmark(quick: bool) -> list[Row]``. It may also define ``PLOTS = {theorem_id: (plot, ...)}``: a plot
+is a function ``plot(rows) -> Figure | None`` of the rows of one run, drawn beside the table. ``quick=True`` is what runs on the 2-core CPU within the
 budget of ``mathai bench``; larger sizes are for a GPU. :func:`timeit` is the one way to time: compile (warm up)
 first, block on the result, repeat, report the median with min and max.
 """
@@ -75,12 +76,22 @@ def environment() -> dict[str, str]:
             "python": platform.python_version()}
 
 
-@cache
-def registry() -> dict[str, tuple[Callable, ...]]:
-    """theorem id -> its benchmarks, from every module of this package that defines BENCHMARKS."""
+def _collect(attribute: str) -> dict[str, tuple[Callable, ...]]:
     found: dict[str, tuple[Callable, ...]] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        for theorem_id, functions in getattr(module, "BENCHMARKS", {}).items():
+        for theorem_id, functions in getattr(module, attribute, {}).items():
             found[theorem_id] = found.get(theorem_id, ()) + tuple(functions)
     return found
+
+
+@cache
+def registry() -> dict[str, tuple[Callable, ...]]:
+    """theorem id -> its benchmarks, from every module of this package that defines BENCHMARKS."""
+    return _collect("BENCHMARKS")
+
+
+@cache
+def plots() -> dict[str, tuple[Callable, ...]]:
+    """theorem id -> the plots of its benchmark rows, from every module of this package that defines PLOTS."""
+    return _collect("PLOTS")

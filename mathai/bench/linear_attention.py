@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import statistics
 import time
 from typing import Callable
@@ -200,4 +201,36 @@ def bench_against_dot_product_attention(quick: bool) -> list[Row]:
     return rows
 
 
+def attention_time_vs_n(rows: list[Row]):
+    """Seconds per call of each form against n, log-log, from the rows of
+    :func:`bench_against_dot_product_attention`, with the crossovers it found; None without those rows."""
+    import matplotlib.pyplot as plt
+
+    times: dict[str, list[tuple[int, float]]] = {}
+    for r in rows:
+        if r.benchmark == "attention time":
+            name, size = re.fullmatch(r"(.+), n=(\d+) d=\d+", r.case).groups()
+            times.setdefault(name, []).append((int(size), r.value))
+    if not times:
+        return None
+    fig, ax = plt.subplots()
+    colors = {}
+    for name, points in times.items():
+        sizes, seconds = zip(*sorted(points))
+        (line,) = ax.loglog(sizes, seconds, "o-" if "linear" in name else "s--", markersize=3, label=name)
+        colors[name] = line.get_color()
+    for r in rows:
+        if r.benchmark == "crossover" and math.isfinite(r.value):
+            form = "linear causal (chunked)" if "causal" in r.case else "linear"
+            ax.axvline(r.value, color=colors.get(form, "k"), linestyle=":", linewidth=1,
+                       label=f"{r.case.split(',')[0]}: n = {r.value:g}")
+    ax.set_xlabel("sequence length n")
+    ax.set_ylabel("seconds per call (median)")
+    ax.set_title(f"Attention time, one head, d = {WIDTH}, float32")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
 BENCHMARKS = {KATHAROPOULOS: (bench_against_dot_product_attention, bench_chunk_sizes, bench_batched_dot)}
+PLOTS = {KATHAROPOULOS: (attention_time_vs_n,)}

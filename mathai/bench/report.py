@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
+import mathai.bench
 from mathai.bench import Row, environment, registry
 
 
@@ -148,15 +149,37 @@ def file_stem(env: Mapping[str, str]) -> str:
     return f"bench-{backend}-{device}" if device else f"bench-{backend}"
 
 
-def write(report: Report, directory: Path) -> list[Path]:
-    """Write ``<stem>.md`` and ``<stem>.json`` into ``directory``; return the paths."""
+def write(report: Report, directory: Path, plots: Mapping[str, Sequence[Callable]] | None = None) -> list[Path]:
+    """Write ``<stem>.md`` and ``<stem>.json`` into ``directory``, and ``<stem>-<plot>.png`` for each plot of
+    :func:`mathai.bench.plots` whose theorem has rows in the report; return the paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     stem = file_stem(report.environment)
     md, js = directory / f"{stem}.md", directory / f"{stem}.json"
     md.write_text(markdown(report), encoding="utf-8")
     js.write_text(json.dumps(report.as_json(), indent=1, allow_nan=False) + "\n", encoding="utf-8")
-    return [md, js]
+    return [md, js] + draw(report, directory, stem, mathai.bench.plots() if plots is None else plots)
+
+
+def draw(report: Report, directory: Path, stem: str, plots: Mapping[str, Sequence[Callable]]) -> list[Path]:
+    """Each plot of a theorem with rows, as ``<stem>-<plot name>.png`` (the figures' style and metadata)."""
+    import matplotlib.pyplot as plt
+
+    from mathai.figures import STYLE
+
+    paths = []
+    for theorem_id, functions in plots.items():
+        rows = [r for r in report.rows if r.theorem == theorem_id]
+        for function in functions if rows else ():
+            with plt.rc_context(STYLE):
+                figure = function(rows)
+            if figure is None:
+                continue
+            path = directory / f"{stem}-{function.__name__}.png"
+            figure.savefig(path, metadata={"Software": None})
+            plt.close(figure)
+            paths.append(path)
+    return paths
 
 
 # ---------------------------------------------------------------------------------------------------------------
