@@ -69,6 +69,7 @@ from numerics.bridge import to_jax
 from numerics.prng import fast_key
 from numerics.registry import default_run
 from numerics.training import TrainingDiverged, check_training, descend  # noqa: F401 (re-exported)
+from numerics.validation import require_counts, require_positive
 from theorems import in_context_autoregression as statement
 from theorems.core import Check, numeric
 
@@ -110,12 +111,8 @@ class Config:
             raise ValueError(f"test_lengths must be a non-empty tuple of integers >= 2, got {self.test_lengths!r}")
         if self.train_length not in self.test_lengths:
             raise ValueError(f"test_lengths {self.test_lengths!r} must contain train_length {self.train_length!r}")
-        for name in ("steps", "batch", "test_samples"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
-        for name in ("learning_rate", "init_scale", "loss_allowance", "diverge_factor"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        require_counts(self, "steps", "batch", "test_samples")
+        require_positive(self, "learning_rate", "init_scale", "loss_allowance", "diverge_factor")
 
 
 @dataclass(frozen=True)

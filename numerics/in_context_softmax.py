@@ -85,6 +85,7 @@ from numerics.in_context_autoregression import oracle_losses
 from numerics.prng import fast_key
 from numerics.registry import default_run
 from numerics.training import TrainingDiverged, check_training, descend
+from numerics.validation import require_counts, require_positive
 from theorems.core import Check, numeric
 
 ID = "sander2024"
@@ -124,12 +125,8 @@ class Config:
         if not 2 <= self.jacobian_samples <= self.test_samples:
             raise ValueError(f"jacobian_samples must be in [2, test_samples = {self.test_samples!r}], "
                              f"got {self.jacobian_samples!r}")
-        for name in ("layers", "mlp_width", "steps", "batch", "test_samples", "step_samples"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {getattr(self, name)!r}")
-        for name in ("learning_rate", "init_scale", "z", "diverge_factor"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        require_counts(self, "layers", "mlp_width", "steps", "batch", "test_samples", "step_samples")
+        require_positive(self, "learning_rate", "init_scale", "z", "diverge_factor")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from numerics.bridge import to_jax
 from numerics.prng import fast_key
 from numerics.registry import default_run
 from numerics.training import check_training, descend
+from numerics.validation import require_counts, require_positive
 from theorems import positional_heads as statement
 from theorems.core import Check, numeric
 
@@ -80,12 +81,8 @@ class Config:
             raise ValueError("runs must name at least one (law, heads) pair")
         if self.chunk < 2 or self.samples < self.chunk or self.samples % self.chunk:
             raise ValueError(f"samples ({self.samples!r}) must be a positive multiple of chunk ({self.chunk!r})")
-        for name in ("adam_steps", "polish_steps", "probe_heads", "restarts"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
-        for name in ("learning_rate", "init_scale", "z", "converged", "structure"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        require_counts(self, "adam_steps", "polish_steps", "probe_heads", "restarts")
+        require_positive(self, "learning_rate", "init_scale", "z", "converged", "structure")
 
 
 @dataclass(frozen=True)
