@@ -137,8 +137,7 @@ def bench_chunk_sizes(quick: bool) -> list[Row]:
     """Causal-chunked / non-causal linear attention time for each chunk of :data:`CHUNK_GRID`, all forms timed
     interleaved in one run (n = 2^12 quick, 2^14 full; d = 64)."""
     n = 2**12 if quick else 2**14
-    keys = jax.random.split(jax.random.key(n), 3)
-    q, k, v = (jax.random.normal(kk, (n, WIDTH), jnp.float32) for kk in keys)
+    q, k, v = _queries_keys_values(n)
     fns = {"linear": _linear(), **{f"chunk {c}": _causal_chunked(c) for c in CHUNK_GRID}}
     repeats = repeat_counts(fns, q, k, v, paired=tuple(fns))
     times = {name: t.median for name, t in timeit_interleaved(fns, q, k, v, repeats=repeats).items()}
@@ -146,6 +145,11 @@ def bench_chunk_sizes(quick: bool) -> list[Row]:
                 times[name] / times["linear"], "x", ratio=times[name] / times["linear"],
                 ratio_of=f"linear causal ({name}) / linear", note=f"median of {repeats[name]} interleaved calls")
             for name in fns if name != "linear"]
+
+
+def _queries_keys_values(n: int) -> tuple[jax.Array, ...]:
+    """Standard normal (n, d) float32 Q, K and V, from a key fixed by n."""
+    return tuple(jax.random.normal(kk, (n, WIDTH), jnp.float32) for kk in jax.random.split(jax.random.key(n), 3))
 
 
 def _dpa(causal: bool):
@@ -173,8 +177,7 @@ def bench_against_dot_product_attention(quick: bool) -> list[Row]:
     rows: list[Row] = []
     ratios: dict[bool, list[float]] = {False: [], True: []}
     for n in sizes:
-        keys = jax.random.split(jax.random.key(n), 3)
-        q, k, v = (jax.random.normal(kk, (n, WIDTH), jnp.float32) for kk in keys)
+        q, k, v = _queries_keys_values(n)
         repeats = repeat_counts(forms, q, k, v, paired=("linear", "linear causal (chunked)"))
         timings = timeit_interleaved(forms, q, k, v, repeats=repeats)
         times = {name: t.median for name, t in timings.items()}
