@@ -88,8 +88,8 @@ def test_plots_are_drawn_for_theorems_with_rows_only(tmp_path):
 
     run = report.run(["frobenius"], benchmarks={"frobenius": (fast,)})
     paths = report.write(run, tmp_path, plots={"frobenius": (line, nothing), "barron1993": (line,)})
-    assert [p.name for p in paths] == ["bench-cpu.md", "bench-cpu.json", "bench-cpu-line.png"]
-    assert drawn == [2] and paths[2].read_bytes().startswith(b"\x89PNG")
+    assert [p.name for p in paths] == ["bench-cpu.md", "bench-cpu.json", "bench-cpu-line.pdf", "bench-cpu-line.png"]
+    assert drawn == [2] and paths[3].read_bytes().startswith(b"\x89PNG")
 
 
 def test_attention_time_plot_has_a_line_per_form_and_the_crossovers():

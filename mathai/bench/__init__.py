@@ -2,7 +2,8 @@
 
 Each module ``mathai/bench/<name>.py`` defines ``BENCHMARKS = {theorem_id: (benchmark, ...)}``; a benchmark is a
 function ``benchmark(quick: bool) -> list[Row]``. It may also define ``PLOTS = {theorem_id: (plot, ...)}``: a plot
-is a function ``plot(rows) -> Figure | None`` of the rows of one run, drawn beside the table. ``quick=True`` is what runs on the 2-core CPU within the
+is a function ``plot(rows) -> Figure | None`` of the rows of one run, drawn beside the table. ``quick=True`` is
+what runs on the 2-core CPU within the
 budget of ``mathai bench``; larger sizes are for a GPU. :func:`timeit` is the one way to time: compile (warm up)
 first, block on the result, repeat, report the median with min and max.
 """

@@ -150,7 +150,7 @@ def file_stem(env: Mapping[str, str]) -> str:
 
 
 def write(report: Report, directory: Path, plots: Mapping[str, Sequence[Callable]] | None = None) -> list[Path]:
-    """Write ``<stem>.md`` and ``<stem>.json`` into ``directory``, and ``<stem>-<plot>.png`` for each plot of
+    """Write ``<stem>.md`` and ``<stem>.json`` into ``directory``, and ``<stem>-<plot>.{pdf,png}`` for each plot of
     :func:`mathai.bench.plots` whose theorem has rows in the report; return the paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -162,10 +162,11 @@ def write(report: Report, directory: Path, plots: Mapping[str, Sequence[Callable
 
 
 def draw(report: Report, directory: Path, stem: str, plots: Mapping[str, Sequence[Callable]]) -> list[Path]:
-    """Each plot of a theorem with rows, as ``<stem>-<plot name>.png`` (the figures' style and metadata)."""
+    """Each plot of a theorem with rows, as ``<stem>-<plot name>.pdf`` and ``.png``, in the paper figures' style and
+    saved as they are (:func:`mathai.figures.save`: no dates or other varying metadata)."""
     import matplotlib.pyplot as plt
 
-    from mathai.figures import STYLE
+    from mathai.figures import STYLE, save
 
     paths = []
     for theorem_id, functions in plots.items():
@@ -173,12 +174,8 @@ def draw(report: Report, directory: Path, stem: str, plots: Mapping[str, Sequenc
         for function in functions if rows else ():
             with plt.rc_context(STYLE):
                 figure = function(rows)
-            if figure is None:
-                continue
-            path = directory / f"{stem}-{function.__name__}.png"
-            figure.savefig(path, metadata={"Software": None})
-            plt.close(figure)
-            paths.append(path)
+                if figure is not None:
+                    paths += save(figure, f"{stem}-{function.__name__}", directory)
     return paths
 
 
