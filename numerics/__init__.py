@@ -1,10 +1,5 @@
 """The experiments: one module per result, pure jitted functions ``experiment(config, key) -> Result``.
 
-Importing this package switches on float64 in JAX: several experiments measure rounding errors in float64 or need
-its range, and a bound derived for IEEE float64 means nothing if JAX silently computes in float32. Experiments
-that are meant to run in float32 say so in their configs.
+Importing this package changes no JAX setting. An experiment that measures in float64 says so itself
+(:func:`numerics.precision.uses_float64`); the contract every result module follows is in :mod:`numerics.registry`.
 """
-
-import jax
-
-jax.config.update("jax_enable_x64", True)

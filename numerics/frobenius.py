@@ -25,11 +25,13 @@ import numpy as np
 from numerics.bridge import to_jax
 from numerics.measure import unit_roundoff
 from numerics.prng import fast_key
-from numerics.registry import default_run
+from numerics.validation import require_counts, require_one_of
+from numerics.precision import uses_float64
 from theorems import frobenius as statement
 from theorems.core import Check, numeric
 from theorems.rounding import u
 
+ID = statement.ID
 DTYPES = ("float32", "float64", "complex64", "complex128")
 
 
@@ -47,11 +49,13 @@ class Config:
         for shape in self.shapes:
             if len(shape) != 2 or min(shape) < 1:
                 raise ValueError(f"shape {shape!r} is not (m, n) with m, n >= 1")
-        for dtype in self.dtypes:
-            if dtype not in DTYPES:
-                raise ValueError(f"dtype {dtype!r} is not one of {', '.join(DTYPES)}")
-        if self.batch < 1:
-            raise ValueError(f"batch must be >= 1, got {self.batch}")
+        require_one_of(self, "dtypes", DTYPES)
+        require_counts(self, "batch")
+
+    @classmethod
+    def small(cls) -> "Config":
+        """The tests' config: one row, one column, a square and a rectangle, every dtype."""
+        return cls(shapes=((1, 64), (16, 1), (3, 5), (32, 32)), batch=4)
 
 
 @dataclass(frozen=True)
@@ -128,12 +132,14 @@ _constant = {is_complex: to_jax([statement.m, statement.n, u], statement.roundin
              for is_complex in (False, True)}
 
 
+@uses_float64
 def rounding_constant(m: int, n: int, dtype: str) -> float:
     """C(m, n, u) for the dtype, lambdified from :func:`theorems.frobenius.rounding_bound`."""
     is_complex = np.dtype(dtype).kind == "c"
     return float(_constant[is_complex](float(m), float(n), unit_roundoff(dtype)))
 
 
+@uses_float64
 def experiment(config: Config, key: jax.Array) -> Result:
     """Measure |sum form − trace form| / (C(m, n, u) · sum |S||T|) for every shape and dtype of ``config``."""
     shape_grid = (len(config.shapes), len(config.dtypes))
@@ -150,14 +156,12 @@ def experiment(config: Config, key: jax.Array) -> Result:
     return Result(m=m, n=n, ratio=ratio, difference=difference, scale=scale, constant=constant)
 
 
-def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
+def checks(result: Result, config: Config) -> list[Check]:
     """One check per (shape, dtype): worst |sum − trace| / rounding bound <= 1."""
     return [
         numeric(statement.ID, f"|sum form - trace form| / rounding bound, {m}x{n} {dtype}",
-                result.ratio[a, b], "<=", 1.0, seconds)
+                result.ratio[a, b], "<=", 1.0)
         for a, (m, n) in enumerate(config.shapes)
         for b, dtype in enumerate(config.dtypes)
     ]
 
-
-VERIFY = {statement.ID: default_run(Config, experiment, checks)}

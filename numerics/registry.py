@@ -1,59 +1,74 @@
 """Run every check of a theorem: its symbolic proofs (from :mod:`theorems`) and its numeric experiments.
 
-Each module ``numerics/<name>.py`` that defines ``VERIFY = {theorem_id: verify}`` contributes numeric checks, where
-``verify(key) -> list[Check]`` runs the default experiment; :func:`default_run` builds the usual one from a Config
-class, an experiment and its checks. A theorem's modules are its ``module`` and its ``parts``: the first gets the
-seed's key, part ``i`` the key folded with ``i``. :func:`run` is what ``mathai verify`` and the tests call. Checks that carry no
-timing of their own get the time of the verify call that produced them.
+The contract of a result module ``numerics/<path>.py`` (same dotted path as its statement in :mod:`theorems`):
+
+* ``ID``: the theorem id it checks;
+* ``Config``: a frozen dataclass whose defaults are the run of ``mathai verify``, validated in ``__post_init__``
+  (:mod:`numerics.validation`), with a classmethod ``small()`` giving the quick config the tests run;
+* ``Result``: a dataclass of arrays, built by keyword;
+* ``experiment(config, key) -> Result``: pure, reproducible for a fixed key (a deterministic experiment takes the
+  key all the same and says that it is unused);
+* ``checks(result, config) -> list[Check]``.
+
+A theorem's modules are its ``module`` and its ``parts``; the first gets the seed's key, part ``i`` the key folded
+with ``i``. Timing belongs here, not to the modules: a check that carries no time of its own gets the time of the
+experiment that produced it. :func:`run` is what ``mathai verify`` and the tests call.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from functools import cache
-from typing import Any, Callable, Iterator
+from types import ModuleType
+from typing import Iterator
 
 import jax
 
-from theorems import Theorem, all_theorems
-from theorems.registry import optional_module
+from theorems import Theorem
 from theorems.core import Check
+from theorems.registry import optional_module
+
+CONTRACT = ("ID", "Config", "Result", "experiment", "checks")
 
 
-def default_run(config_type: Callable[[], Any], experiment: Callable, checks: Callable) -> Callable:
-    """``verify(key) = checks(experiment(config, key), config)`` at the default ``config = config_type()``."""
-
-    def verify(key: jax.Array) -> list[Check]:
-        config = config_type()
-        return checks(experiment(config, key), config)
-
-    verify.__qualname__ = f"default_run({experiment.__module__}.{experiment.__name__})"
-    return verify
+class ContractError(TypeError):
+    """A numeric module that does not have the names every result module has."""
 
 
-@cache
-def numeric_verifiers() -> dict[str, Callable[[jax.Array], list[Check]]]:
-    """theorem id -> the function that runs its default experiments (module, then parts) and returns their checks."""
-    found: dict[str, Callable] = {}
-    for theorem in all_theorems():
-        verifiers = [v for v in (_module_verifier(m, theorem.id) for m in theorem.modules) if v is not None]
-        if verifiers:
-            found[theorem.id] = verifiers[0] if len(verifiers) == 1 else _chain(verifiers)
-    return found
+def result_module(name: str) -> ModuleType | None:
+    """``numerics.<name>`` if it exists (``None`` otherwise), checked against the contract."""
+    module = optional_module(f"numerics.{name}")
+    if module is None:
+        return None
+    missing = [attribute for attribute in CONTRACT if not hasattr(module, attribute)]
+    if missing:
+        raise ContractError(f"numerics.{name} lacks {', '.join(missing)} (every result module defines "
+                            f"{', '.join(CONTRACT)})")
+    return module
 
 
-def _module_verifier(module_name: str, theorem_id: str) -> Callable | None:
-    return getattr(optional_module(f"numerics.{module_name}"), "VERIFY", {}).get(theorem_id)
+def result_modules(theorem: Theorem) -> tuple[ModuleType, ...]:
+    """The numeric modules of ``theorem`` (its module, then its parts), those that exist."""
+    modules = tuple(m for m in (result_module(name) for name in theorem.modules) if m is not None)
+    for module in modules:
+        if module.ID != theorem.id:
+            raise ContractError(f"{module.__name__}.ID is {module.ID!r}, but it is a module of {theorem.id!r}")
+    return modules
 
 
-def _chain(verifiers: list[Callable]) -> Callable[[jax.Array], list[Check]]:
-    def verify(key: jax.Array) -> list[Check]:
-        return [check for i, run in enumerate(verifiers)
-                for check in run(key if i == 0 else jax.random.fold_in(key, i))]
+def part_key(key: jax.Array, index: int) -> jax.Array:
+    """The key of part ``index`` of a theorem: the seed's key for the first module, folded with ``index`` after."""
+    return key if index == 0 else jax.random.fold_in(key, index)
 
-    verify.__qualname__ = " + ".join(getattr(v, "__qualname__", repr(v)) for v in verifiers)
-    return verify
+
+def module_checks(module: ModuleType, key: jax.Array, config=None) -> list[Check]:
+    """``checks(experiment(config, key), config)`` at ``config`` (default: ``Config()``); checks without a time of
+    their own get the experiment's seconds."""
+    config = module.Config() if config is None else config
+    start = time.perf_counter()
+    checks = module.checks(module.experiment(config, key), config)
+    elapsed = time.perf_counter() - start
+    return [c if c.seconds else dataclasses.replace(c, seconds=elapsed) for c in checks]
 
 
 def symbolic_checks(theorem: Theorem) -> Iterator[Check]:
@@ -65,16 +80,12 @@ def symbolic_checks(theorem: Theorem) -> Iterator[Check]:
 
 
 def numeric_checks(theorem: Theorem, seed: int) -> list[Check]:
-    """The theorem's numeric checks at ``seed``; a check without its own timing gets its experiment's time."""
-    verify = numeric_verifiers().get(theorem.id)
-    if verify is None:
-        return []
-    start = time.perf_counter()
-    checks = verify(jax.random.key(seed))
-    elapsed = time.perf_counter() - start
-    return [c if c.seconds else dataclasses.replace(c, seconds=elapsed) for c in checks]
+    """The theorem's numeric checks at ``seed``, at each module's default config."""
+    key = jax.random.key(seed)
+    return [check for index, module in enumerate(result_modules(theorem))
+            for check in module_checks(module, part_key(key, index))]
 
 
 def run(theorem: Theorem, seed: int = 0) -> list[Check]:
-    """Every check of ``theorem``: symbolic proofs first, then the numeric experiment at ``seed``."""
+    """Every check of ``theorem``: symbolic proofs first, then the numeric experiments at ``seed``."""
     return [*symbolic_checks(theorem), *numeric_checks(theorem, seed)]

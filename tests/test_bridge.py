@@ -8,8 +8,10 @@ import numpy as np
 import sympy as sp
 
 from numerics.bridge import to_jax
+from numerics.precision import uses_float64
 
 
+@uses_float64
 def test_special_functions_trace_under_jit():
     x = sp.Symbol("x")
     f = jax.jit(to_jax([x], sp.erf(x) + sp.gamma(x) + sp.loggamma(x) + sp.erfc(x)))
@@ -23,6 +25,7 @@ def test_trace_of_a_matrix_symbol():
     assert float(f(jnp.arange(9.0).reshape(3, 3))) == 0.0 + 4.0 + 8.0
 
 
+@uses_float64
 def test_rational_constants_stay_exact_in_float64():
     n = sp.Symbol("n")
     f = to_jax([n], n / (1 - n * sp.Rational(1, 2**53)))

@@ -174,6 +174,25 @@ class Check:
             "seconds": self.seconds,
         }
 
+    @classmethod
+    def from_json(cls, theorem: str, data: dict) -> "Check":
+        """The check that :meth:`as_json` wrote, for ``theorem``; its verdict is recomputed, never read back.
+
+        A null measurement or bound (JSON's stand-in for NaN and the infinities) reads back as NaN, which holds for
+        no relation, so a verdict cannot turn from failing to holding on the way through JSON.
+        """
+
+        def number(x):
+            if isinstance(x, list):
+                return tuple(number(v) for v in x)
+            return math.nan if x is None else float(x)
+
+        if data["kind"] == "symbolic":
+            return cls(theorem, "symbolic", data["claim"], data["relation"], seconds=data["seconds"],
+                       proved=data["holds"])
+        return cls(theorem, "numeric", data["claim"], data["relation"], measured=number(data["measured"]),
+                   bound=number(data["bound"]), seconds=data["seconds"])
+
 
 def prove_equal(theorem: str, claim: str, lhs: sp.Basic, rhs: sp.Basic) -> Check:
     """A symbolic check that ``lhs == rhs``: proved when ``simplify(lhs - rhs)`` is exactly zero."""

@@ -194,5 +194,3 @@ THEOREM = Theorem(
     aliases=("frobenius-trace", "trace-identity"),
     summary="<S,T>_F = sum_ij S_ij T_ij = tr(S T^T), and its complex form",
 )
-
-THEOREMS = (THEOREM,)

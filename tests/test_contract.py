@@ -1,0 +1,83 @@
+"""The contract every result module keeps, checked the same way for every registered result.
+
+For each theorem and each of its numeric modules (its ``module``, then its ``parts``), at the module's own small
+config (``Config.small()``, never the default): the module has the contract's names, the experiment is reproducible
+for a fixed key, every check holds, and every check comes back from JSON with the same verdict. What is specific to
+one theorem lives in its own test file; whether each check *can* fail is the business of its wrong neighbours.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+
+import jax
+import numpy as np
+import pytest
+
+from numerics import registry
+from theorems import all_theorems
+from theorems.core import Check
+
+CASES = [pytest.param(theorem, index, name, id=name, marks=getattr(pytest.mark, theorem.id))
+         for theorem in all_theorems() for index, name in enumerate(theorem.modules)]
+SEED = 0
+_runs: dict[str, object] = {}
+
+
+@pytest.fixture
+def module(name):
+    """The numeric module ``numerics.<name>``, checked against the contract's names (imported here, not at
+    collection, so that one broken module fails its own tests only)."""
+    found = registry.result_module(name)
+    assert found is not None, f"numerics.{name} does not exist"
+    return found
+
+
+def small_run(index, module):
+    """The module's experiment at ``Config.small()`` and the seed's key (part ``index``), run once per session."""
+    if module.__name__ not in _runs:
+        config = module.Config.small()
+        _runs[module.__name__] = module.experiment(config, registry.part_key(jax.random.key(SEED), index))
+    return _runs[module.__name__]
+
+
+@pytest.mark.parametrize("theorem, index, name", CASES)
+def test_module_keeps_the_contract(theorem, index, module):
+    assert module.ID == theorem.id
+    assert dataclasses.is_dataclass(module.Config) and module.Config.__dataclass_params__.frozen
+    assert dataclasses.is_dataclass(module.Result)
+    small = module.Config.small()
+    assert isinstance(small, module.Config) and small != module.Config()
+    assert list(inspect.signature(module.experiment).parameters) == ["config", "key"]
+    assert list(inspect.signature(module.checks).parameters) == ["result", "config"]
+
+
+@pytest.mark.parametrize("theorem, index, name", CASES)
+def test_experiment_is_reproducible_for_a_fixed_key(theorem, index, module):
+    first = small_run(index, module)
+    again = module.experiment(module.Config.small(), registry.part_key(jax.random.key(SEED), index))
+    for field in dataclasses.fields(module.Result):
+        a, b = np.asarray(getattr(first, field.name)), np.asarray(getattr(again, field.name))
+        assert a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"), field.name
+
+
+@pytest.mark.parametrize("theorem, index, name", CASES)
+def test_every_check_holds_at_the_small_config(theorem, index, module):
+    checks = module.checks(small_run(index, module), module.Config.small())
+    assert checks and all(c.theorem == theorem.id for c in checks)
+    failing = [f"{c.claim}: {c.measured} {c.relation} {c.bound}" for c in checks if not c.holds]
+    assert not failing
+
+
+@pytest.mark.parametrize("theorem, index, name", CASES)
+def test_every_check_survives_the_json_round_trip(theorem, index, module):
+    for check in module.checks(small_run(index, module), module.Config.small()):
+        text = json.dumps(check.as_json(), allow_nan=False)
+        assert Check.from_json(theorem.id, json.loads(text)) == check
+
+
+def test_json_never_turns_a_failing_check_into_a_holding_one():
+    failing = Check("t", "numeric", "c", "<=", measured=float("nan"), bound=1.0)
+    assert not Check.from_json("t", json.loads(json.dumps(failing.as_json()))).holds
