@@ -24,12 +24,12 @@ import jax
 import jax.numpy as jnp
 
 from mathai.bench import Row, Timing
-from numerics import linear_attention as la
-from theorems.linear_attention import KATHAROPOULOS
+from numerics.linear_attention import forms
+from theorems.linear_attention import katharopoulos as statement
 
 WIDTH = 64
 CHUNK = 64
-"""Chunk size c of the causal form (:func:`numerics.linear_attention.causal_chunked`: every chunk's c x c block in
+"""Chunk size c of the causal form (:func:`numerics.linear_attention.forms.causal_chunked`: every chunk's c x c block in
 one batched matmul, only the sum of the n/c chunk states sequential). It costs 4nmd + 2nc(m + d) flops against
 4nmd for the non-causal form: (1 + c/64) times as many at m = d = 64. :func:`bench_chunk_sizes` times chunks 32 to
 80 side by side; on the idle 2-core CPU at n = 2^14 no chunk in that range was reliably faster than another (run to
@@ -124,10 +124,10 @@ def bench_batched_dot(quick: bool) -> list[Row]:
     times = {name: t.median for name, t in timeit_interleaved(fns, a, states, repeats=repeats).items()}
     case = f"n={n} m=d={WIDTH}, {chunks} chunks of {CHUNK}"
     ratio = times["batched"] / times["plain"]
-    rows = [Row(KATHAROPOULOS, "batched dot", f"(n/c, c, m) @ (n/c, m, d) vs (n, m) @ (m, d), {case}", ratio, "x",
+    rows = [Row(statement.ID, "batched dot", f"(n/c, c, m) @ (n/c, m, d) vs (n, m) @ (m, d), {case}", ratio, "x",
                 ratio=ratio, ratio_of="batched / plain", note="the same 2 n m d flops")]
     for name, fn in fns.items():
-        rows.append(Row(KATHAROPOULOS, "cores used", f"{name} dot, {case}",
+        rows.append(Row(statement.ID, "cores used", f"{name} dot, {case}",
                         cores_used(fn, a, states, calls=repeats[name]), "CPU s / wall s",
                         note=f"{os.cpu_count()} cores"))
     return rows
@@ -141,7 +141,7 @@ def bench_chunk_sizes(quick: bool) -> list[Row]:
     fns = {"linear": _linear(), **{f"chunk {c}": _causal_chunked(c) for c in CHUNK_GRID}}
     repeats = repeat_counts(fns, q, k, v, paired=tuple(fns))
     times = {name: t.median for name, t in timeit_interleaved(fns, q, k, v, repeats=repeats).items()}
-    return [Row(KATHAROPOULOS, "chunk size", f"causal chunked / non-causal linear, {name}, n={n} d={WIDTH}",
+    return [Row(statement.ID, "chunk size", f"causal chunked / non-causal linear, {name}, n={n} d={WIDTH}",
                 times[name] / times["linear"], "x", ratio=times[name] / times["linear"],
                 ratio_of=f"linear causal ({name}) / linear", note=f"median of {repeats[name]} interleaved calls")
             for name in fns if name != "linear"]
@@ -160,11 +160,11 @@ def _dpa(causal: bool):
 
 
 def _linear():
-    return jax.jit(lambda q, k, v: la.linear(la.feature_map(q), la.feature_map(k), v))
+    return jax.jit(lambda q, k, v: forms.linear(forms.feature_map(q), forms.feature_map(k), v))
 
 
 def _causal_chunked(chunk: int = CHUNK):
-    return jax.jit(lambda q, k, v: la.causal_chunked(la.feature_map(q), la.feature_map(k), v, chunk=chunk))
+    return jax.jit(lambda q, k, v: forms.causal_chunked(forms.feature_map(q), forms.feature_map(k), v, chunk=chunk))
 
 
 def bench_against_dot_product_attention(quick: bool) -> list[Row]:
@@ -183,23 +183,23 @@ def bench_against_dot_product_attention(quick: bool) -> list[Row]:
         times = {name: t.median for name, t in timings.items()}
         case = f"n={n} d={WIDTH}"
         for name, t in timings.items():
-            rows.append(Row(KATHAROPOULOS, "attention time", f"{name}, {case}", t.median, "s",
+            rows.append(Row(statement.ID, "attention time", f"{name}, {case}", t.median, "s",
                             note=f"median of {t.repeats} interleaved calls, min {t.min:.3g} s, max {t.max:.3g} s"))
         for causal, (ref, lin) in {False: ("dot_product_attention", "linear"),
                                    True: ("dot_product_attention causal", "linear causal (chunked)")}.items():
             ratio = times[ref] / times[lin]
-            rows.append(Row(KATHAROPOULOS, "speed-up", f"{lin} vs {ref}, {case}", ratio, "x", ratio=ratio,
+            rows.append(Row(statement.ID, "speed-up", f"{lin} vs {ref}, {case}", ratio, "x", ratio=ratio,
                             ratio_of=f"{ref} / {lin}"))
             ratios[causal].append(ratio)
         ratio = times["linear causal (chunked)"] / times["linear"]
-        rows.append(Row(KATHAROPOULOS, "causal cost", f"causal chunked / non-causal linear, {case}", ratio, "x",
+        rows.append(Row(statement.ID, "causal cost", f"causal chunked / non-causal linear, {case}", ratio, "x",
                         ratio=ratio, ratio_of="linear causal (chunked) / linear", note=f"chunk {CHUNK}"))
     device = jax.devices()[0].device_kind
     for causal, measured in ratios.items():
         # the smallest n from which linear attention is faster at every larger n of the grid
         from_here = [n for idx, n in enumerate(sizes) if all(r > 1 for r in measured[idx:])]
-        rows.append(Row(KATHAROPOULOS, "crossover", f"linear{' causal' if causal else ''} faster from this n on, "
-                                                    f"{device}", float(from_here[0]) if from_here else float("nan"),
+        rows.append(Row(statement.ID, "crossover", f"linear{' causal' if causal else ''} faster from this n on, "
+                                                   f"{device}", float(from_here[0]) if from_here else float("nan"),
                         "tokens", note=f"grid n = 2^4, 2^6, ..., 2^{top}"))
     return rows
 
@@ -235,5 +235,5 @@ def attention_time_vs_n(rows: list[Row]):
     return fig
 
 
-BENCHMARKS = {KATHAROPOULOS: (bench_against_dot_product_attention, bench_chunk_sizes, bench_batched_dot)}
-PLOTS = {KATHAROPOULOS: (attention_time_vs_n,)}
+BENCHMARKS = {statement.ID: (bench_against_dot_product_attention, bench_chunk_sizes, bench_batched_dot)}
+PLOTS = {statement.ID: (attention_time_vs_n,)}

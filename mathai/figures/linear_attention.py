@@ -6,24 +6,24 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from numerics import linear_attention as la
-from theorems import linear_attention as thm
+from numerics.linear_attention import katharopoulos, linformer, performer, scaling
+from theorems.linear_attention import katharopoulos as statement
 
-CONFIG = la.Config()
-PERFORMER = la.PerformerConfig()
-LINFORMER = la.LinformerConfig()
+CONFIG = katharopoulos.Config()
+PERFORMER = performer.Config()
+LINFORMER = linformer.Config()
 LABELS = {"quadratic": "quadratic (phi(Q) phi(K)^T) V", "linear": "linear phi(Q)(phi(K)^T V)",
           "causal_scan": "causal, RNN scan", "causal_chunked": "causal, chunked (64)"}
 
 
 def linear_attention_ops_vs_n(load):
     """Counted operations of each form against n (m = d = 64), log-log, with the SymPy crossover n*."""
-    result = load(la.experiment, CONFIG, la.Result)
+    result = load(katharopoulos.experiment, CONFIG, katharopoulos.Result)
     fig, ax = plt.subplots()
-    for f_idx, name in enumerate(la.SCALED_FORMS):
+    for f_idx, name in enumerate(scaling.SCALED_FORMS):
         style = "s--" if name == "linear" else "o-"  # the linear and RNN counts nearly coincide
         ax.loglog(result.sizes, result.ops[f_idx], style, markersize=3, label=LABELS[name])
-    star = float(thm.crossover().subs({thm.m: CONFIG.width, thm.d: CONFIG.width}))
+    star = float(statement.crossover().subs({statement.m: CONFIG.width, statement.d: CONFIG.width}))
     ax.axvline(star, color="k", linestyle="--", linewidth=1, label=f"crossover n* = {star:.1f} (SymPy)")
     ax.set_xlabel("sequence length n")
     ax.set_ylabel("scalar operations (jaxpr count)")
@@ -36,11 +36,11 @@ def linear_attention_ops_vs_n(load):
 def performer_error_vs_features(load):
     """Relative MSE of the positive random-feature estimator against m (markers), closed form (lines); right:
     whole Performer attention against exact softmax attention."""
-    result = load(la.performer_experiment, PERFORMER, la.PerformerResult)
+    result = load(performer.experiment, PERFORMER, performer.Result)
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.0, 3.2))
     for p_idx, r in enumerate(result.norms_sq):
         line, = left.loglog(result.features, result.mse_closed[p_idx], "-", linewidth=1)
-        left.errorbar(result.features, result.mse[p_idx], yerr=6 * result.mse_se[p_idx], fmt="o",
+        left.errorbar(result.features, result.mse[p_idx], yerr=PERFORMER.z * result.mse_se[p_idx], fmt="o",
                       color=line.get_color(), markersize=3, label=f"|x+y|^2 = {r:g}")
         left.loglog(result.features, result.mse_orthogonal[p_idx], "x", color=line.get_color(), markersize=4)
     left.set_xlabel("features m")
@@ -61,7 +61,7 @@ def performer_error_vs_features(load):
 def attention_singular_values(load):
     """Normalised singular values of softmax(QK^T/(T sqrt d)) for random Q, K, by temperature T; right: the
     90%-energy rank against n."""
-    result = load(la.linformer_experiment, LINFORMER, la.LinformerResult)
+    result = load(linformer.experiment, LINFORMER, linformer.Result)
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.0, 3.2))
     last = len(result.spectrum_lengths) - 1
     n_ = int(result.spectrum_lengths[last])
@@ -85,7 +85,7 @@ def attention_singular_values(load):
 
 
 FIGURES = {
-    thm.KATHAROPOULOS: (linear_attention_ops_vs_n,),
-    thm.CHOROMANSKI: (performer_error_vs_features,),
-    thm.WANG: (attention_singular_values,),
+    katharopoulos.ID: (linear_attention_ops_vs_n,),
+    performer.ID: (performer_error_vs_features,),
+    linformer.ID: (attention_singular_values,),
 }

@@ -1,0 +1,205 @@
+r"""Experiment: Linformer's projection of the sequence axis errs additively, as Johnson–Lindenstrauss says.
+
+**wang2020.** $P = \mathrm{softmax}(QK^\top/\sqrt d)$ for Gaussian $Q, K$ and mean-zero Gaussian $V$; $E$ with
+$\mathcal N(0,1/k)$ entries at $k = \lceil 40\log n\rceil$ ($\varepsilon = 1/2$). Counted: pairs $(i, c)$ with
+$|(PE^\top EV - PV)_{ic}| > \varepsilon|p_i||v_c|$, against the per-pair probability bound $4e^{-(\varepsilon^2 -
+\varepsilon^3)k/4}$ (the expected fraction is below it; by Markov's inequality the check fails with probability at
+most the true per-pair rate over the bound, and the true rate of a sum of $k \ge 222$ products at $5\sigma$ is tiny:
+0 exceedances in $2\cdot10^6$ pairs here). Compared: the mean of $\|(PE^\top)(EV) - PV\|_F^2$ over trials against
+$(\|P\|_F^2\|V\|_F^2 + \|PV\|_F^2)/k$, by a $t$ statistic with the Student quantile of two-sided rate $2\cdot10^{-9}$
+(:func:`t_bound`: 7.0 for 64 trials, 8.3 for 32). Checked too: the relative error $\|PE^\top EV - PV\|_F/\|PV\|_F$
+is above $\varepsilon$ (the relative form of Linformer's Theorem 1 fails; it is about $\sqrt{(n+1)/k}$). Reported:
+the singular values of $P$ at temperatures 0.25, 1, 4 and the rank holding 90% of $\|P\|_F^2$ (seed 0: 41, 69, 113
+at $n = 128, 256, 512$ and temperature 1, i.e. growing like $n^{0.73}$; 1 at temperature 4, where $P$ is nearly
+the uniform matrix).
+
+Random numbers come from JAX's ``rbg`` generator seeded by the given key (:func:`fast_key`): threefry's bit
+generation for millions of draws takes about 6 s to compile on this CPU, rbg under 0.5 s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from numerics.bridge import to_jax
+from numerics.linear_attention.compiling import run_fast
+from numerics.linear_attention.forms import matmul
+from numerics.precision import uses_float64
+from numerics.prng import fast_key
+from numerics.validation import require_counts
+from theorems.core import Check, numeric
+from theorems.linear_attention import linformer as statement
+
+ID = statement.ID
+
+
+@dataclass(frozen=True)
+class Config:
+    """Sequence lengths and trials per length, head width, eps; spectra: lengths and temperatures."""
+
+    lengths: tuple[int, ...] = (256, 512)
+    trials: tuple[int, ...] = (64, 32)
+    dim: int = 64
+    eps: float = 0.5
+    spectrum_lengths: tuple[int, ...] = (128, 256, 512)
+    temperatures: tuple[float, ...] = (0.25, 1.0, 4.0)
+
+    def __post_init__(self):
+        require_counts(self, "dim")
+        if len(self.lengths) != len(self.trials):
+            raise ValueError(f"trials must have one count per length ({len(self.lengths)}), got {self.trials!r}")
+        for n_ in self.lengths + self.spectrum_lengths:
+            if n_ < 8:
+                raise ValueError(f"lengths and spectrum_lengths must be >= 8, got {n_!r}")
+        for t in self.trials:
+            if t < 2:
+                raise ValueError(f"trials must be >= 2, got {t!r}")
+        if not 0 < self.eps < 1:
+            raise ValueError(f"eps must be in (0, 1), got {self.eps!r}")
+        for t in self.temperatures:
+            if not t > 0:
+                raise ValueError(f"temperatures must be > 0, got {t!r}")
+
+    @classmethod
+    def small(cls) -> "Config":
+        """The tests' config: one length (n = 64, k = 167 > n) of 16 trials, spectra at n = 32 and 64."""
+        return cls(lengths=(64,), trials=(16,), spectrum_lengths=(32, 64))
+
+
+@dataclass(frozen=True)
+class Result:
+    """Per length: k, pairs tested, exceedances of eps|p||v|, the per-pair probability bound, the mean squared
+    Frobenius error and its standard error, the exact expectation, the relative error ||error||/||PV||.
+    Spectra: singular values of P, [length, temperature, index] (zero-padded), and the 90%-energy rank."""
+
+    lengths: np.ndarray
+    k: np.ndarray
+    pairs: np.ndarray
+    exceedances: np.ndarray
+    failure_bound: np.ndarray
+    mean_sq_error: np.ndarray
+    mean_sq_error_se: np.ndarray
+    expected_sq_error: np.ndarray
+    relative_error: np.ndarray
+    spectrum_lengths: np.ndarray
+    temperatures: np.ndarray
+    singular_values: np.ndarray
+    rank90: np.ndarray
+
+
+_eps_k = to_jax([statement.n, statement.eps], statement.linformer_k())
+_pair_failure = to_jax([statement.eps, statement.k], statement.pair_failure())
+_expected = to_jax([statement.P_F2, statement.V_F2, statement.PV_F2, statement.k],
+                   statement.expected_squared_error(statement.P_F2, statement.V_F2, statement.PV_F2, statement.k))
+
+
+@uses_float64
+def projected_length(n_: int, eps_: float) -> int:
+    """k = ceil(5 log n / (eps^2 - eps^3)), lambdified from the statement."""
+    return int(math.ceil(float(_eps_k(float(n_), eps_))))
+
+
+def attention_matrix(q: jax.Array, k: jax.Array, temperature: float = 1.0) -> jax.Array:
+    """P = softmax(q k^T / (temperature sqrt(d))), row by row: (n, d) queries and keys to an n x n matrix."""
+    return jax.nn.softmax(matmul(q, k.T) / (temperature * math.sqrt(q.shape[1])), axis=1)
+
+
+def _projection_trials(key, n_, k_, dim, trials, eps_):
+    """For one P and V: exceedances of eps|p_i||v_c| summed over ``trials`` draws of E (k_ x n_), the squared
+    Frobenius error of each draw, and ||P||_F^2, ||V||_F^2, ||PV||_F^2."""
+    kq, kk, kv, ke = jax.random.split(key, 4)
+    q, kx = jax.random.normal(kq, (n_, dim)), jax.random.normal(kk, (n_, dim))
+    v = jax.random.normal(kv, (n_, dim))
+    p = attention_matrix(q, kx)
+    pv = matmul(p, v)
+    tol = eps_ * jnp.linalg.norm(p, axis=1)[:, None] * jnp.linalg.norm(v, axis=0)[None, :]
+
+    def one(ek):
+        e = jax.random.normal(ek, (k_, n_)) / math.sqrt(k_)
+        err = matmul(matmul(p, e.T), matmul(e, v)) - pv
+        return jnp.sum(jnp.abs(err) > tol), jnp.sum(err**2)
+
+    exceed, sq = jax.lax.map(one, jax.random.split(ke, trials))
+    return (jnp.sum(exceed), sq, jnp.sum(p**2), jnp.sum(v**2), jnp.sum(pv**2))
+
+
+def _attention_matrices(key, n_, dim, temperatures):
+    """softmax(Q K^T / (T sqrt(dim))) for one Gaussian Q, K and each temperature T: [temperature, n_, n_]."""
+    kq, kk = jax.random.split(key)
+    q, kx = jax.random.normal(kq, (n_, dim)), jax.random.normal(kk, (n_, dim))
+    return jnp.stack([attention_matrix(q, kx, t) for t in temperatures])
+
+
+def spectrum(key, n_: int, dim: int, temperatures: tuple[float, ...]) -> np.ndarray:
+    """Singular values of softmax(Q K^T / (T sqrt(dim))) for Gaussian Q, K, one row per temperature T. The SVD is
+    LAPACK's through NumPy: XLA's SVD compiles for seconds per size, for a computation that is not timed here."""
+    mats = np.asarray(run_fast(_attention_matrices, key, n_=n_, dim=dim, temperatures=temperatures))
+    return np.linalg.svd(mats, compute_uv=False)
+
+
+def energy_rank(singular_values: np.ndarray, fraction: float = 0.9) -> int:
+    """Smallest r with sum_{i<r} s_i^2 >= fraction * sum s_i^2."""
+    energy = np.cumsum(np.asarray(singular_values) ** 2)
+    return int(np.searchsorted(energy, fraction * energy[-1]) + 1)
+
+
+@uses_float64
+def experiment(config: Config, key: jax.Array) -> Result:
+    """Per length: exceedances of the additive JL bound and the mean squared error over trials of E; spectra of P
+    at every spectrum length and temperature."""
+    keys = jax.random.split(fast_key(key), len(config.lengths) + len(config.spectrum_lengths))
+    rows = []
+    for n_, trials, kk in zip(config.lengths, config.trials, keys):
+        k_ = projected_length(n_, config.eps)
+        exceed, sq, p2, v2, pv2 = run_fast(_projection_trials, kk, n_=n_, k_=k_, dim=config.dim, trials=trials,
+                                            eps_=config.eps)
+        sq = np.asarray(sq)
+        rows.append((k_, n_ * config.dim * trials, int(exceed), float(_pair_failure(config.eps, float(k_))),
+                     sq.mean(), sq.std(ddof=1) / math.sqrt(trials), float(_expected(p2, v2, pv2, float(k_))),
+                     float(np.sqrt(sq.mean() / float(pv2)))))
+    cols = list(zip(*rows))
+    top = max(config.spectrum_lengths)
+    spectra = np.zeros((len(config.spectrum_lengths), len(config.temperatures), top))
+    ranks = np.zeros((len(config.spectrum_lengths), len(config.temperatures)), dtype=np.int64)
+    for s_idx, (n_, kk) in enumerate(zip(config.spectrum_lengths, keys[len(config.lengths):])):
+        sv = spectrum(kk, n_, config.dim, tuple(config.temperatures))
+        spectra[s_idx, :, :n_] = sv
+        ranks[s_idx] = [energy_rank(x) for x in sv]
+    return Result(
+        lengths=np.asarray(config.lengths), k=np.asarray(cols[0]), pairs=np.asarray(cols[1]),
+        exceedances=np.asarray(cols[2]), failure_bound=np.asarray(cols[3]), mean_sq_error=np.asarray(cols[4]),
+        mean_sq_error_se=np.asarray(cols[5]), expected_sq_error=np.asarray(cols[6]),
+        relative_error=np.asarray(cols[7]), spectrum_lengths=np.asarray(config.spectrum_lengths),
+        temperatures=np.asarray(config.temperatures, dtype=np.float64), singular_values=spectra, rank90=ranks)
+
+
+def t_bound(trials: int, two_sided_rate: float = 2e-9) -> float:
+    """The Student-t quantile with trials - 1 degrees of freedom exceeded (in absolute value) with the given rate:
+    the t statistic of a mean of normal draws, sized for its real tails (6.0 would be a normal's)."""
+    from scipy.special import stdtrit  # the inverse of Student's t distribution function (lighter than stats)
+
+    return float(-stdtrit(trials - 1, two_sided_rate / 2))
+
+
+def checks(result: Result, config: Config) -> list[Check]:
+    """Per length: exceedance fraction <= the JL per-pair bound; |z| of the mean squared error vs its exact
+    expectation <= 6 (the t statistic of >= 8 trials of a sum of many squared Gaussian-polynomial entries)."""
+    tid = statement.ID
+    out = []
+    for idx, n_ in enumerate(result.lengths):
+        out.append(numeric(tid, f"fraction of pairs with |error| > eps|p_i||v_j|, n = {n_}, k = {result.k[idx]} "
+                                f"({result.exceedances[idx]} of {result.pairs[idx]}) <= 4 exp(-(eps^2-eps^3)k/4)",
+                           result.exceedances[idx] / result.pairs[idx], "<=", result.failure_bound[idx]))
+        z = (result.mean_sq_error[idx] - result.expected_sq_error[idx]) / result.mean_sq_error_se[idx]
+        trials = config.trials[idx]
+        out.append(numeric(tid, f"|t| of mean ||(PE^T)(EV) - PV||_F^2 vs (|P|^2|V|^2 + |PV|^2)/k, n = {n_}, "
+                                f"{trials} trials (bound: Student t_{trials - 1} two-sided 2e-9)",
+                           abs(z), "<=", t_bound(trials)))
+        out.append(numeric(tid, f"Linformer's relative form fails (mean-zero V): ||PE^TEV - PV||_F / ||PV||_F "
+                                f">= eps, n = {n_}", result.relative_error[idx], ">=", config.eps))
+    return out

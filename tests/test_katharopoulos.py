@@ -1,0 +1,287 @@
+"""Kernelised attention (katharopoulos2020): the statement (SymPy), the forms' exactness and gradients within their
+rounding bounds, the cost counts, and the checks' power to fail."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from numerics.bridge import to_jax
+from numerics.linear_attention import forms, katharopoulos, scaling
+from numerics.linear_attention.compiling import fast_compile
+from numerics.opcount import count_ops
+from numerics.precision import uses_float64
+from theorems.linear_attention import katharopoulos as statement
+from theorems.rounding import u
+from theorems.sums import equal_up_to_reindexing
+
+pytestmark = pytest.mark.katharopoulos2020
+
+FAST_PROOFS = (statement.prove_associativity, statement.prove_normaliser, statement.prove_causal,
+               statement.prove_recurrence, statement.prove_feature_map_positive, statement.prove_cost_orders)
+
+# ------------------------------------------------------------------------------------------------------------------
+# Statement
+# ------------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("proof", FAST_PROOFS, ids=lambda p: p.__name__)
+def test_symbolic_proof_holds(proof):
+    assert proof().holds
+
+
+@pytest.mark.slow
+def test_slow_symbolic_proofs_hold():
+    for proof in statement.THEOREM.proofs:
+        if proof not in FAST_PROOFS:
+            assert proof().holds, proof.__name__
+
+
+def test_wrong_association_is_not_proved():
+    """Summing V over the query's index instead of the key's is not the linear form: the proof says no."""
+    A, B, V, i, j, l, c = (statement.A, statement.B, statement.V, statement.i, statement.j, statement.l,
+                           statement.c)
+    wrong = sp.Sum(A[i, l] * sp.Sum(B[j, l] * V[i, c], (j, 0, statement.n - 1)), (l, 0, statement.m - 1))
+    assert not equal_up_to_reindexing(statement._distribute(statement.quadratic_numerator()),
+                                      statement._distribute(wrong))
+
+
+def test_causal_form_differs_from_strict_mask():
+    """Masking j < i instead of j <= i is a different sum: the causal proof must not accept it."""
+    strict = statement._distribute(statement.linear_numerator(statement.i - 1))
+    assert not equal_up_to_reindexing(statement._distribute(statement.quadratic_numerator(statement.i)), strict)
+
+
+def test_distribute_refuses_a_factor_that_depends_on_the_index():
+    B, V, j, l, c = statement.B, statement.V, statement.j, statement.l, statement.c
+    bad = sp.Sum(V[j, c] * sp.Sum(B[j, l], (j, 0, statement.n - 1)), (l, 0, statement.m - 1))
+    with pytest.raises(ValueError, match="depends on an index"):
+        statement._distribute(bad)
+
+
+_costs = [sp.lambdify([statement.n, statement.m, statement.d], e)
+          for e in (statement.quadratic_cost(), statement.linear_cost(), statement.crossover())]
+
+
+@given(st.integers(1, 512), st.integers(1, 512))
+def test_crossover_separates_the_cheaper_form(mm, dd):
+    """Below n* the quadratic form costs less, above it the linear form does."""
+    quad, lin, cross = _costs
+    star = float(cross(1, mm, dd))
+    above = math.floor(star) + 1
+    assert quad(above, mm, dd) > lin(above, mm, dd)
+    below = math.ceil(star) - 1
+    if below >= 1:
+        assert quad(below, mm, dd) < lin(below, mm, dd)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Exactness: NumPy at many shapes (the bound itself), the jitted forms in one bucket
+# ------------------------------------------------------------------------------------------------------------------
+
+_forms_bound = to_jax([statement.n, statement.m, u], statement.forms_rounding_bound())
+
+
+def forms_bound(n: int, mm: int, unit: float) -> float:
+    """2 beta at (n, m) and unit roundoff ``unit``, evaluated in float64."""
+    with jax.enable_x64(True):
+        return float(_forms_bound(float(n), float(mm), unit))
+
+
+def _np_forms(a, b, v):
+    sim = a @ b.T
+    quad = (sim @ v) / sim.sum(axis=1, keepdims=True)
+    lin = (a @ (b.T @ v)) / (a @ b.sum(axis=0))[:, None]
+    scale = (sim @ np.abs(v)) / sim.sum(axis=1, keepdims=True)
+    return quad, lin, scale
+
+
+@given(st.integers(1, 40), st.integers(1, 12), st.integers(1, 12), st.sampled_from(["float32", "float64"]),
+       st.integers(0, 2**32 - 1))
+def test_quadratic_and_linear_agree_within_rounding_bound_numpy(n, mm, dd, dtype, seed):
+    rng = np.random.default_rng(seed)
+    a = np.exp(rng.uniform(-3, 3, (n, mm))).astype(dtype)
+    b = np.exp(rng.uniform(-3, 3, (n, mm))).astype(dtype)
+    v = rng.standard_normal((n, dd)).astype(dtype)
+    quad, lin, scale = _np_forms(a, b, v)
+    bound = forms_bound(n, mm, float(np.finfo(dtype).eps) / 2)
+    assert np.all(np.abs(quad.astype(np.float64) - lin) <= bound * scale.astype(np.float64) * (1 + 1e-6))
+
+
+def test_a_wrong_normaliser_exceeds_the_bound():
+    """Dropping one key from the normaliser is a relative error of about 1/n, far above rounding: caught."""
+    rng = np.random.default_rng(0)
+    a, b, v = np.exp(rng.uniform(-1, 1, (16, 4))), np.exp(rng.uniform(-1, 1, (16, 4))), rng.standard_normal((16, 3))
+    quad, _, scale = _np_forms(a, b, v)
+    wrong = (a @ (b.T @ v)) / (a @ b[1:].sum(axis=0))[:, None]
+    assert np.max(np.abs(quad - wrong) / scale) > forms_bound(16, 4, 2.0**-53)
+
+
+BUCKET = (40, 6, 5)
+CHUNK = 8
+
+
+@cache
+def _bucket_forward(dtype: str = "float64"):
+    """Every form's outputs for an (n, m, d) problem padded into BUCKET, in ``dtype``: one compiled program (compiled
+    and called with x64 on)."""
+
+    def run(q, k, v, size):
+        q, k, v = (x.astype(dtype) for x in (q, k, v))
+        a, b = forms.feature_map(q), forms.feature_map(k)
+        a, b, v, _, out_mask, _ = katharopoulos.pad_problem(a, b, v, v, *size)
+        rows = []
+        for causal in (False, True):
+            outs = [forms.form(name, causal, CHUNK)(a, b, v) for name in forms.forms_for(causal)]
+            scale = katharopoulos.output_scale(a, b, v, causal)
+            rows += [katharopoulos._worst(jnp.abs(o - outs[0]), scale, out_mask) for o in outs[1:]]
+        sim = forms.quadratic(a, b, jnp.ones_like(v))  # any finite output proves a positive normaliser
+        den = jnp.where(out_mask[:, :1], (a @ b.T).sum(axis=1)[:, None], 1.0)
+        return jnp.stack(rows), jnp.min(den), jnp.all(jnp.isfinite(sim))
+
+    spec = jax.ShapeDtypeStruct((BUCKET[0], BUCKET[1]), jnp.float64)
+    return fast_compile(run, spec, spec, jax.ShapeDtypeStruct((BUCKET[0], BUCKET[2]), jnp.float64),
+                        jax.ShapeDtypeStruct((3,), jnp.int32))
+
+
+NORMAL_FLOAT32_VALUES = st.one_of(st.just(0.0), st.floats(2.0**-60, 4), st.floats(-4, -(2.0**-60)))
+"""Values whose products with features in [e^-4, 5] stay normal in float32 (the bound assumes no underflow: a value
+of 1e-38 times a key feature flushes to zero on CPU, an error of 100%)."""
+
+
+def _inputs(scale, values=st.floats(-4, 4)):
+    elements = st.floats(-scale, scale, allow_nan=False, allow_infinity=False)
+    return (hnp.arrays(np.float64, (BUCKET[0], BUCKET[1]), elements=elements),
+            hnp.arrays(np.float64, (BUCKET[0], BUCKET[1]), elements=elements),
+            hnp.arrays(np.float64, (BUCKET[0], BUCKET[2]), elements=values))
+
+
+@settings(max_examples=25)
+@given(*_inputs(4.0), st.integers(1, BUCKET[0]), st.integers(1, BUCKET[1]), st.integers(1, BUCKET[2]))
+@uses_float64
+def test_every_form_agrees_with_quadratic_within_rounding_bound(q, k, v, n, mm, dd):
+    ratios, _, _ = _bucket_forward()(q, k, v, np.array([n, mm, dd], np.int32))
+    assert np.all(np.asarray(ratios) <= forms_bound(n, mm, 2.0**-53))
+
+
+@pytest.mark.slow
+@settings(max_examples=25)
+@given(*_inputs(4.0, NORMAL_FLOAT32_VALUES), st.integers(1, BUCKET[0]), st.integers(1, BUCKET[1]),
+       st.integers(1, BUCKET[2]))
+@uses_float64
+def test_every_form_agrees_with_quadratic_within_rounding_bound_float32(q, k, v, n, mm, dd):
+    """The same bound with float32's unit roundoff (matrix products at precision HIGHEST)."""
+    ratios, _, _ = _bucket_forward("float32")(q, k, v, np.array([n, mm, dd], np.int32))
+    assert np.all(np.asarray(ratios) <= forms_bound(n, mm, 2.0**-24))
+
+
+@settings(max_examples=25)
+@given(*_inputs(300.0), st.integers(1, BUCKET[0]), st.integers(1, BUCKET[1]), st.integers(1, BUCKET[2]))
+@uses_float64
+def test_normaliser_is_positive_on_the_stated_range(q, k, v, n, mm, dd):
+    """|q|, |k| <= 300: the normaliser is a positive normal float64 and every output is finite."""
+    _, smallest, finite = _bucket_forward()(q, k, v, np.array([n, mm, dd], np.int32))
+    assert float(smallest) >= np.finfo(np.float64).tiny and bool(finite)
+
+
+@uses_float64
+def test_elu_plus_one_underflows_where_the_feature_map_does_not():
+    x = jnp.array([-40.0, -700.0])
+    assert float(jax.nn.elu(x[0]) + 1) == 0.0  # expm1(x) + 1 cancels: the trap the module avoids
+    assert bool(jnp.all(forms.feature_map(x) > 0))
+
+
+@pytest.mark.slow
+@settings(max_examples=5)
+@given(st.integers(0, 2**31 - 1))
+@uses_float64
+def test_gradients_of_every_form_agree_within_bound(seed):
+    shapes = ((7, 3, 5), (40, 6, 5))
+    measured = katharopoulos.exactness(jax.random.key(seed), shapes, CHUNK, 2.0)
+    for (n, mm, dd), row in zip(shapes, measured):
+        bound = float(katharopoulos._gradient_bound(float(n), float(mm), float(dd), 2.0**-53))
+        grads = row[:, :, 1]
+        assert np.all(grads[~np.isnan(grads)] <= bound)
+        assert np.all(row[1, :, 2] > 0)
+
+
+def test_form_rejects_a_causal_mismatch():
+    with pytest.raises(ValueError, match="causal"):
+        forms.form("linear", True)
+    with pytest.raises(ValueError, match="not one of"):
+        forms.form("softmax", False)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Costs: the counts XLA gets wrong
+# ------------------------------------------------------------------------------------------------------------------
+
+CUMSUM_COMPILED_FLOPS = {"0.10.2": {16: 240, 1024: 17423, 4096: 69887, 16384: 279567}}
+"""XLA:CPU's compiled cost analysis of jnp.cumsum on float32 vectors, by JAX version (measured)."""
+
+
+@pytest.mark.parametrize("n", [16, 1024, 4096, 16384])
+def test_cumsum_is_a_reduce_window_that_xla_counts_far_above_n_additions(n):
+    """The cumsum trap of :func:`forms.causal_cumsum`: the lowered program counts n(n - 1) flops (a window of n
+    per output), the compiled one (16-wide blocked windows) exactly the measured counts on the JAX version they
+    were measured on, 15-17.1 an element; on any version more than the one addition an element a prefix sum
+    needs."""
+    lowered = jax.jit(jnp.cumsum).lower(jax.ShapeDtypeStruct((n,), jnp.float32))
+    assert lowered.cost_analysis()["flops"] == n * (n - 1)
+    compiled = lowered.compile().cost_analysis()
+    compiled = (compiled[0] if isinstance(compiled, (list, tuple)) else compiled)["flops"]
+    assert compiled > n
+    pinned = CUMSUM_COMPILED_FLOPS.get(jax.__version__)
+    if pinned is not None:
+        assert compiled == pinned[n]
+
+
+def test_xla_misses_only_the_chunk_state_additions_of_the_chunked_form():
+    """The chunked form's one loop adds K = n/c states of m x d + m numbers: XLA counts its body once, so adding
+    (K - 1)(m d + m) back matches the jaxpr count to 1/width^2, and leaving it out does not."""
+    n, width, chunk = 2**12, 64, scaling.SCALING_CHUNK
+    fn = scaling.scaled_form("causal_chunked", chunk)
+    spec = jax.ShapeDtypeStruct((n, width), jnp.float32)
+    counted = count_ops(fn, spec, spec, spec).total
+    xla = scaling.lowered_flops(fn, n, width)
+    skipped = (n // chunk - 1) * (width**2 + width)
+    assert abs((xla + skipped) / counted - 1) <= width**-2 < abs(xla / counted - 1)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# The checks fail where they should; the config refuses what it cannot run
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def test_exactness_check_fails_for_a_wrong_ratio():
+    config = katharopoulos.Config(shapes=((4, 2, 2),), log2_sizes=(10, 12, 14), memory_log2_sizes=(11, 12, 13))
+    ratios = np.full((1, 2, 3), 1.5)
+    result = katharopoulos.Result(
+        output_ratio=ratios, gradient_ratio=ratios, finite=np.ones((1, 2, 3), bool),
+        sizes=np.array([2**10, 2**12, 2**14]), ops=np.ones((4, 3)), xla_flops=np.ones((4, 3)),
+        cost=np.full((4, 3), np.nan), memory_sizes=np.array([1, 2, 4]), memory=np.ones((3, 3)), temp=np.ones((3, 3)),
+        precision_sizes=np.array([64, 4096]), float16_overflow=np.array([0.5, 0.5]),
+        float16_stabilised_nonfinite=np.zeros(2), float16_stabilised_error=np.zeros(2), bfloat16_error=np.zeros(2))
+    checks = katharopoulos.checks(result, config)
+    outputs = [c for c in checks if c.claim.startswith("|")]
+    assert outputs and not any(c.holds for c in outputs)
+    exponents = [c for c in checks if "exponent" in c.claim]
+    assert exponents and not any(c.holds for c in exponents)  # flat counts: exponent 0, not 2 or 1
+    overflow = katharopoulos.precision_checks(result, config)
+    assert not overflow[0].holds and not overflow[1].holds  # half the rows overflowing at n = 64 and n = 4096
+
+
+@pytest.mark.parametrize("kwargs", [dict(shapes=((0, 1, 1),)), dict(chunk=0), dict(input_scale=400.0),
+                                    dict(log2_sizes=(4, 5)), dict(memory_log2_sizes=(11,))])
+def test_config_rejects_bad_values(kwargs):
+    with pytest.raises(ValueError):
+        katharopoulos.Config(**kwargs)
