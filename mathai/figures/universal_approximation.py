@@ -5,23 +5,23 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from numerics import universal_approximation as ua
+from numerics.universal_approximation import barron, cybenko, polynomial_activation, staircase
 
-BARRON_CONFIG = ua.BarronConfig(units=(1, 3, 10, 30, 100, 300, 1000, 3000, 10000), draws=200)  # 29 s on 2 cores
-CURVES_CONFIG = ua.CurvesConfig(target="sin", units=(6, 30, 100))
-STEP_CURVES_CONFIG = ua.CurvesConfig(target="smooth_step", units=(6, 30, 100))
-POLYNOMIAL_CONFIG = ua.PolynomialConfig(units=(2, 3, 4, 6, 10, 30, 100, 300), per_cell=16)
+BARRON_CONFIG = barron.Config(units=(1, 3, 10, 30, 100, 300, 1000, 3000, 10000), draws=200)  # 29 s on 2 cores
+CURVES_CONFIG = staircase.CurvesConfig(target="sin", units=(6, 30, 100))
+STEP_CURVES_CONFIG = staircase.CurvesConfig(target="smooth_step", units=(6, 30, 100))
+POLYNOMIAL_CONFIG = polynomial_activation.Config(units=(2, 3, 4, 6, 10, 30, 100, 300), per_cell=16)
 
 
 def barron_error_vs_units(load):
     """RMS L2(mu) error of the constructed networks against p, one panel per dimension, with Barron's bounds."""
-    result = load(ua.barron_experiment, BARRON_CONFIG, ua.BarronResult)
+    result = load(barron.experiment, BARRON_CONFIG, barron.Result)
     dims = result.dims
     fig, axes = plt.subplots(1, len(dims), figsize=(2.4 * len(dims), 2.8), sharey=False)
     p = result.units.astype(float)
     styles = {"cosine": ("o", "C0"), "step": ("s", "C1"), "sigmoid": ("^", "C2")}
     for i, ax in enumerate(np.atleast_1d(axes)):
-        for kind, name in enumerate(ua.KINDS):
+        for kind, name in enumerate(barron.KINDS):
             marker, colour = styles[name]
             ax.loglog(p, np.sqrt(result.mean_mse[i, kind]), marker, color=colour, markersize=3, label=name)
         ax.loglog(p, np.sqrt(result.bound[i, 1]), "-", color="C1", linewidth=1, label="2 r C_f/√p")
@@ -37,7 +37,7 @@ def barron_error_vs_units(load):
 
 
 def _curves(load, config, title):
-    result = load(ua.staircase_curves, config, ua.CurvesResult)
+    result = load(staircase.staircase_curves, config, staircase.CurvesResult)
     fig, axes = plt.subplots(1, len(config.units), figsize=(2.4 * len(config.units), 2.4), sharey=True)
     for ax, p, fit in zip(np.atleast_1d(axes), config.units, result.fits):
         ax.plot(result.x, result.target, color="0.6", linewidth=2, label="f")
@@ -62,7 +62,7 @@ def cybenko_smooth_step_fits(load):
 
 def sigmoid_vs_polynomial_activation(load):
     """Sup error against p: sigmoid staircase falls like 1/p; σ(t) = t^4 networks stall at E_4(f) (certified)."""
-    result = load(ua.polynomial_experiment, POLYNOMIAL_CONFIG, ua.PolynomialResult)
+    result = load(polynomial_activation.experiment, POLYNOMIAL_CONFIG, polynomial_activation.Result)
     fig, ax = plt.subplots()
     p = result.units
     ax.loglog(p, result.sigmoid_sup, "o-", markersize=3, label="sigmoid staircase (κ = 10p)")
@@ -78,6 +78,6 @@ def sigmoid_vs_polynomial_activation(load):
 
 
 FIGURES = {
-    ua.S.CYBENKO: (cybenko_staircase_fits, cybenko_smooth_step_fits, sigmoid_vs_polynomial_activation),
-    ua.S.BARRON: (barron_error_vs_units,),
+    cybenko.ID: (cybenko_staircase_fits, cybenko_smooth_step_fits, sigmoid_vs_polynomial_activation),
+    barron.ID: (barron_error_vs_units,),
 }
