@@ -9,11 +9,15 @@ from hypothesis import strategies as st
 from jax.extend.core import Primitive
 
 from numerics.opcount import OpCount, _integer_pow_multiplications, _normalise_cost, count_ops, xla_cost
+from numerics.precision import uses_float64
+
+pytestmark = [pytest.mark.linnainmaa1970, pytest.mark.katharopoulos2020]  # the counter behind both
 
 sizes = st.sampled_from([1, 2, 3, 8])  # few shape buckets: each new shape is traced anew
 
 
 def spec(*shape):
+    """A float64 argument (traced as float32 unless x64 is on: a count does not depend on the dtype)."""
     return jax.ShapeDtypeStruct(shape, jnp.float64)
 
 
@@ -113,6 +117,7 @@ def test_cost_analysis_list_of_dicts_is_summed():
     assert _normalise_cost({"flops": 5.0}) == {"flops": 5.0}
 
 
+@uses_float64  # 8 bytes an element
 def test_xla_counts_a_matmul_at_2mkn_and_reports_memory():
     cost = xla_cost(jnp.matmul, spec(8, 16), spec(16, 4))
     assert cost["flops"] == 2 * 8 * 16 * 4

@@ -18,11 +18,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from mathai.bench import Row, timeit
-from numerics import reverse_mode as rm
 from numerics.measure import loglog_slope
 from numerics.opcount import xla_cost
+from numerics.precision import uses_float64
+from numerics.reverse_mode import gradient_cost, network
 
-ID = rm.statement.ID
+ID = gradient_cost.ID
 
 
 def _point(widths, batch, seed=0):
@@ -32,18 +33,19 @@ def _point(widths, batch, seed=0):
     return params, jnp.asarray(rng.normal(size=(widths[0], batch))), jnp.asarray(rng.normal(size=(widths[-1], batch)))
 
 
+@uses_float64
 def grad_vs_forward_time(quick: bool) -> list[Row]:
     """Median seconds of jax.grad(E) and of E, and their ratio, per architecture (tanh, float64)."""
-    architectures = ((30, 30, 30, 1), (300, 300, 300, 1)) if quick else rm.DEFAULT_ARCHITECTURES
+    architectures = ((30, 30, 30, 1), (300, 300, 300, 1)) if quick else gradient_cost.DEFAULT_ARCHITECTURES
     batch = 64
     rows = []
-    E = partial(rm.loss_of_params, activation="tanh")
+    E = partial(network.loss_of_params, activation="tanh")
     forward, grad = jax.jit(E), jax.jit(jax.grad(E))
     for widths in architectures:
         args = _point(widths, batch)
         t_forward = timeit(forward, *args, repeats=5, min_seconds=0.2)
         t_grad = timeit(grad, *args, repeats=5, min_seconds=0.2)
-        case = f"d={rm.num_params(widths)}, widths {widths}, batch {batch}"
+        case = f"d={network.num_params(widths)}, widths {widths}, batch {batch}"
         rows.append(Row(ID, "grad_vs_forward_time", case, t_forward.median, "s", note="loss E"))
         rows.append(Row(ID, "grad_vs_forward_time", case, t_grad.median, "s", ratio=t_grad.median / t_forward.median,
                         ratio_of="jax.grad(E) / E", note="Griewank-Walther TIME bound: 5"))
@@ -71,6 +73,7 @@ def _scan_loss(weights, x, remat: str, inner: int):
     return 0.5 * jnp.sum(h**2)
 
 
+@uses_float64
 def checkpoint_memory(quick: bool) -> list[Row]:
     """Temporary bytes of the compiled gradient against depth L, for three checkpointing policies."""
     depths = (16, 64, 256) if quick else (16, 64, 256, 1024)

@@ -6,16 +6,16 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from numerics import reverse_mode
+from numerics.reverse_mode import gradient_cost
 
-CONFIG = reverse_mode.Config(xla=tuple(range(len(reverse_mode.DEFAULT_ARCHITECTURES))))
+CONFIG = gradient_cost.Config(xla=tuple(range(len(gradient_cost.DEFAULT_ARCHITECTURES))))
 """The default experiment, with XLA's analysis at every architecture."""
 
 
 def reverse_mode_cost_vs_d(load):
     """Counted operations of the gradient against d: reverse mode, forward mode, forward differences, the loss K,
     with the theoretical lines K(d+1) (forward differences), d·K (forward mode) and 4K (cheap gradient)."""
-    result = load(reverse_mode.experiment, CONFIG, reverse_mode.Result)
+    result = load(gradient_cost.experiment, CONFIG, gradient_cost.Result)
     tanh = CONFIG.activations.index("tanh")
     d, K = result.d, result.forward_total[tanh]
     order = np.argsort(d)
@@ -40,7 +40,7 @@ def reverse_mode_cost_vs_d(load):
 def reverse_mode_ratio_vs_d(load):
     """grad/forward against d: counted (all operations, per activation; multiplications + transcendentals for
     tanh) and XLA's flops, with the constants 3 (Baur–Strassen) and 4 (Griewank–Walther)."""
-    result = load(reverse_mode.experiment, CONFIG, reverse_mode.Result)
+    result = load(gradient_cost.experiment, CONFIG, gradient_cost.Result)
     order = np.argsort(result.d)
     d = result.d[order]
     fig, ax = plt.subplots()
@@ -66,7 +66,7 @@ def reverse_mode_ratio_vs_d(load):
 
 
 def statement_constant(name: str) -> float:
-    return float(getattr(reverse_mode.statement, name))
+    return float(getattr(gradient_cost.statement, name))
 
 
-FIGURES = {reverse_mode.statement.ID: (reverse_mode_cost_vs_d, reverse_mode_ratio_vs_d)}
+FIGURES = {gradient_cost.ID: (reverse_mode_cost_vs_d, reverse_mode_ratio_vs_d)}
