@@ -12,15 +12,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from numerics import in_context_autoregression as num
-from theorems import in_context_autoregression as thm
+from numerics.in_context import autoregression, linear_layer
+from numerics.precision import uses_float64
+from numerics.prng import fast_key
+from numerics.training import TrainingDiverged, check_training
 from theorems.core import prove_equal
+from theorems.in_context import autoregression as statement
+from theorems.in_context import moments
+
+pytestmark = pytest.mark.sander2024
 
 SHAPES = ((2, 3), (3, 7), (5, 4))  # (d, T) buckets: the jitted paths compile once per bucket
-_loss = sp.lambdify([thm.d, thm.T, thm.eta], thm.unitary_loss)
-_rotation_loss = sp.lambdify([thm.d, thm.T, thm.eta], thm.rotation_loss)
-_step = sp.lambdify([thm.d, thm.T], thm.optimal_step)
-_rotation_step = sp.lambdify([thm.d, thm.T], thm.rotation_optimal_step)
+_loss = sp.lambdify([statement.d, statement.T, statement.eta], statement.unitary_loss)
+_rotation_loss = sp.lambdify([statement.d, statement.T, statement.eta], statement.rotation_loss)
+_step = sp.lambdify([statement.d, statement.T], statement.optimal_step)
+_rotation_step = sp.lambdify([statement.d, statement.T], statement.rotation_optimal_step)
 
 
 def _complex_states(draw, d, T):
@@ -57,6 +63,7 @@ def test_linear_attention_with_block_weights_is_one_gradient_step(data, shape, e
 
 
 @given(st.data(), st.floats(0.01, 2.0))
+@uses_float64
 def test_the_jitted_model_with_block_weights_is_one_gradient_step(data, eta):
     d, T = 3, 7  # one shape: one compilation
     s = _complex_states(data.draw, d, T)
@@ -67,7 +74,7 @@ def test_the_jitted_model_with_block_weights_is_one_gradient_step(data, eta):
                                atol=8 * T * d * 1e-16 * scale)
 
 
-_predict_next = jax.jit(lambda params, s: num.predict_next(params, s, 7))
+_predict_next = jax.jit(lambda params, s: linear_layer.predict_next(params, s, 7))
 
 
 def test_wrong_block_weights_break_the_identity():
@@ -154,27 +161,29 @@ def test_loss_derivative_pins_the_optimal_step():
 
 
 def test_symbolic_optimum_and_constants_hold():
-    for proof in (thm.prove_optimal_step, thm.prove_minimal_loss, thm.prove_relative_error, thm.prove_loss_excess):
+    for proof in (statement.prove_optimal_step, statement.prove_minimal_loss, statement.prove_relative_error,
+                  statement.prove_loss_excess):
         assert proof().holds, proof.__name__
 
 
 def test_a_wrong_optimal_step_is_not_proved():
-    wrong = 1 / (thm.T + thm.d)
-    assert not prove_equal(thm.ID, "wrong", thm.unitary_loss.subs(thm.eta, wrong), thm.minimal_loss).holds
+    wrong = 1 / (statement.T + statement.d)
+    assert not prove_equal(statement.ID, "wrong", statement.unitary_loss.subs(statement.eta, wrong),
+                           statement.minimal_loss).holds
 
 
 def test_exact_moments_reject_a_wrong_formula():
-    loss, estimate = thm.unitary_moments(2, 3)
-    at = {thm.d: 2, thm.T: 3}
-    assert sp.expand(loss - thm.unitary_loss.subs(at)) == 0
-    assert sp.expand(loss - (thm.unitary_loss.subs(at) + thm.eta**2)) != 0
+    loss, estimate = moments.unitary_moments(2, 3, statement.eta)
+    at = {statement.d: 2, statement.T: 3}
+    assert sp.expand(loss - statement.unitary_loss.subs(at)) == 0
+    assert sp.expand(loss - (statement.unitary_loss.subs(at) + statement.eta**2)) != 0
 
 
 def test_coordinate_heads_are_exact_only_with_all_d_heads():
-    assert thm.prove_coordinate_heads_exact(3, 3).holds
-    z, w = thm._phases("z", 3), thm._phases("w", 3)
+    assert statement.prove_coordinate_heads_exact(3, 3).holds
+    z, w = moments.phases("z", 3), moments.phases("w", 3)
     states = [sp.Matrix([w[j] * z[j] ** t for j in range(3)]) for t in range(4)]
-    prediction = thm.coordinate_heads_prediction(states)
+    prediction = statement.coordinate_heads_prediction(states)
     prediction[2] = 0  # H = d - 1 heads: coordinate 2 is not predicted
     assert sp.simplify(prediction - sp.Matrix([w[j] * z[j] ** 4 for j in range(3)])) != sp.zeros(3, 1)
 
@@ -182,17 +191,18 @@ def test_coordinate_heads_are_exact_only_with_all_d_heads():
 @pytest.mark.slow
 def test_explicit_size_proofs_hold_at_smaller_sizes():
     """The expansion proofs of ``mathai verify`` at reduced sizes (the full sizes run there)."""
-    assert thm.prove_gradient_step(1).holds
-    assert thm.prove_one_step_identity(2).holds
-    assert thm.prove_unitary_moments(2, 3).holds
-    assert thm.prove_rotation_moments(1, 3).holds
-    assert thm.prove_rotation_constants().holds
+    assert statement.prove_gradient_step(1).holds
+    assert statement.prove_one_step_identity(2).holds
+    assert statement.prove_unitary_moments(2, 3).holds
+    assert statement.prove_rotation_moments(1, 3).holds
+    assert statement.prove_rotation_constants().holds
 
 
 # --- the model's readout is gauge-free ----------------------------------------------------------------------------
 
 
 @given(hnp.arrays(np.float64, (3, 4), elements=st.floats(0, 2 * np.pi)))
+@uses_float64
 def test_gauge_changes_the_jacobian_but_not_the_gauge_free_readout(angles):
     d, T, star = 4, 6, _step(4, 6)
     D = np.diag(np.exp(1j * angles[0]))
@@ -209,7 +219,7 @@ def test_gauge_changes_the_jacobian_but_not_the_gauge_free_readout(angles):
 
 @jax.jit
 def _readout(params, s):
-    return num.in_context_estimate(params, s, 6), num.context_matrix(s, 6)
+    return linear_layer.in_context_estimate(params, s, 6), autoregression.context_matrix(s, 6)
 
 
 # --- configs and training failures ------------------------------------------------------------------------------
@@ -219,40 +229,34 @@ def _readout(params, s):
                                           ("test_lengths", (10, 40)), ("learning_rate", -1.0), ("steps", 0)])
 def test_config_rejects_bad_values_by_name(field, value):
     with pytest.raises(ValueError, match=field):
-        num.Config(**{field: value})
+        autoregression.Config(**{field: value})
 
 
 def test_nan_in_training_names_step_and_value():
-    with pytest.raises(num.TrainingDiverged, match=r"step 3: loss nan"):
-        num.check_training(np.array([10.0, 5.0, 4.0, np.nan, 3.0]), 1e3)
-    with pytest.raises(num.TrainingDiverged, match=r"step 1: loss 1000000"):
-        num.check_training(np.array([10.0, 1e6]), 1e3)
-    num.check_training(np.array([10.0, 3.0]), 1e3)  # a healthy run passes
+    with pytest.raises(TrainingDiverged, match=r"step 3: loss nan"):
+        check_training(np.array([10.0, 5.0, 4.0, np.nan, 3.0]), 1e3)
+    with pytest.raises(TrainingDiverged, match=r"step 1: loss 1000000"):
+        check_training(np.array([10.0, 1e6]), 1e3)
+    check_training(np.array([10.0, 3.0]), 1e3)  # a healthy run passes
 
 
-SMALL = num.Config(lengths=(20,), samples=2**13, chunk=2**12, steps=300, batch=256, test_samples=2**12,
-                   test_lengths=(20,))
+SMALL = autoregression.Config.small()
 
 
 @pytest.fixture(scope="module")
 def small_result():
-    return num.experiment(SMALL, jax.random.key(0))
-
-
-@pytest.mark.slow
-def test_small_experiment_checks_hold(small_result):
-    failed = [(c.claim, c.measured, c.bound) for c in num.checks(small_result, SMALL) if not c.holds]
-    assert not failed
+    return autoregression.experiment(SMALL, jax.random.key(0))
 
 
 @pytest.mark.slow
 def test_checks_fail_when_the_closed_form_is_perturbed(small_result):
     perturbed = dataclasses.replace(small_result, theory=small_result.theory * 1.1 + 0.05)
-    mc = [c for c in num.checks(perturbed, SMALL) if "(MC" in c.claim and "dL/deta" not in c.claim]
+    mc = [c for c in autoregression.checks(perturbed, SMALL) if "(MC" in c.claim and "dL/deta" not in c.claim]
     assert not any(c.holds for c in mc)
 
 
 @pytest.mark.slow
 def test_training_that_blows_up_raises():
-    with pytest.raises(num.TrainingDiverged, match="step"):
-        num.train(dataclasses.replace(SMALL, learning_rate=1e4, init_scale=10.0), num.fast_key(jax.random.key(0)))
+    with pytest.raises(TrainingDiverged, match="step"):
+        autoregression.train(dataclasses.replace(SMALL, learning_rate=1e4, init_scale=10.0),
+                             fast_key(jax.random.key(0)))

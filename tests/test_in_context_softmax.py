@@ -11,15 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics import in_context_softmax as num
+from numerics.in_context import baselines, sequences, softmax, softmax_transformer
+from numerics.precision import uses_float64
+from numerics.training import TrainingDiverged
+
+pytestmark = pytest.mark.sander2024
 
 U = np.finfo(np.float64).eps / 2
-TINY = num.Config(d=3, max_length=6, width=8, heads=2, layers=2, mlp_width=8, steps=150, batch=16,
+TINY = softmax.Config(d=3, max_length=6, width=8, heads=2, layers=2, mlp_width=8, steps=150, batch=16,
                   learning_rate=1e-2, test_samples=64, jacobian_samples=8, step_samples=256)
 """A model small enough to compile and train in a few seconds; one shape, so every test reuses its programs."""
-sequences = jax.jit(num.orthogonal_sequences, static_argnums=(1, 2, 3))
-_forward = jax.jit(num.forward, static_argnames="heads")
-_errors = jax.jit(num.position_errors, static_argnames="heads")
+_orthogonal_sequences = jax.jit(sequences.orthogonal_sequences, static_argnums=(1, 2, 3))
+_forward = jax.jit(softmax_transformer.forward, static_argnames="heads")
+_errors = jax.jit(softmax_transformer.position_errors, static_argnames="heads")
 
 
 # --- configuration ----------------------------------------------------------------------------------------------
@@ -34,11 +38,11 @@ _errors = jax.jit(num.position_errors, static_argnames="heads")
     (dict(steps=0), "steps must be"),
     (dict(jacobian_samples=4096), "jacobian_samples must be in"),
     (dict(learning_rate=0.0), "learning_rate must be > 0"),
-    (dict(z=-1.0), "z must be > 0"),
+    (dict(z=-1.0), "z must be a finite number >= 3"),
 ])
 def test_bad_configurations_are_refused_by_name(change, message):
     with pytest.raises(ValueError, match=message):
-        num.Config(**change)
+        softmax.Config(**change)
 
 
 # --- data --------------------------------------------------------------------------------------------------------
@@ -47,7 +51,8 @@ def test_bad_configurations_are_refused_by_name(change, message):
 @pytest.fixture(scope="module")
 def data():
     """512 sequences s_0..s_9 at d = 3, float64: one compiled generator serves every test below."""
-    return tuple(np.asarray(a) for a in sequences(jax.random.key(0), 512, TINY.d, 9))
+    with jax.enable_x64(True):
+        return tuple(np.asarray(a) for a in _orthogonal_sequences(jax.random.key(0), 512, TINY.d, 9))
 
 
 def test_sequences_follow_an_orthogonal_matrix_on_the_unit_sphere(data):
@@ -80,17 +85,18 @@ def test_the_sign_fix_makes_w_haar_first_entry_has_mean_zero(data):
 
 @pytest.fixture(scope="module")
 def tiny_params():
-    normals = jax.random.normal(jax.random.key(2), (num.parameter_count(TINY),), jnp.float32)
-    return num.init_params(normals, TINY)
+    normals = jax.random.normal(jax.random.key(2), (softmax_transformer.parameter_count(TINY),), jnp.float32)
+    return softmax_transformer.init_params(normals, TINY)
 
 
 def test_model_maps_states_to_a_prediction_per_position(tiny_params, data):
     s = data[0][:2, : TINY.max_length + 1]
     out = _forward(tiny_params, s, TINY.heads)
     assert out.shape == (2, TINY.max_length + 1, TINY.d) and out.dtype == jnp.float32
-    assert jax.eval_shape(lambda p, x: num.position_errors(p, x, TINY.heads), tiny_params, s).shape == \
+    assert jax.eval_shape(lambda p, x: softmax_transformer.position_errors(p, x, TINY.heads), tiny_params, s).shape == \
         (2, TINY.max_length - 1)
-    assert num.parameter_count(TINY) == sum(np.size(a) for a in jax.tree.leaves(tiny_params) if np.ndim(a) == 2)
+    assert softmax_transformer.parameter_count(TINY) == sum(np.size(a) for a in jax.tree.leaves(tiny_params)
+                                                            if np.ndim(a) == 2)
 
 
 @settings(max_examples=10)
@@ -107,12 +113,13 @@ def test_changing_a_later_token_leaves_earlier_predictions_exactly_unchanged(tin
 @jax.jit
 def _two_jacobians(params, x):
     t = 3
-    blocks = num.last_token_jacobians(params, x, TINY.heads)
-    direct = jax.jacfwd(lambda y: num.forward(params, x.at[t].set(y)[None], TINY.heads)[0, t])(x[t])
+    blocks = softmax_transformer.last_token_jacobians(params, x, TINY.heads)
+    direct = jax.jacfwd(lambda y: softmax_transformer.forward(params, x.at[t].set(y)[None], TINY.heads)[0, t])(x[t])
     return blocks[t], direct
 
 
 @pytest.mark.slow  # 2.5 s: compiling the float64 forward-mode Jacobians
+@uses_float64
 def test_last_token_jacobian_is_the_diagonal_block_of_the_full_jacobian(tiny_params, data):
     """J_t from the batched forward-mode pass against d(prediction at t)/d(s_t) alone, in float64: the same linear
     map, so they agree to rounding (1000 u relative to the largest entry); a wrong block would differ at O(1)."""
@@ -136,8 +143,8 @@ def test_jacobian_formulas_of_least_squares_and_one_step_match_differences(data)
     s, W = data[0][:2], data[1][:2]
     d, T = TINY.d, s.shape[1] - 2
     steps = np.linspace(0.1, 0.5, T)
-    ls, gd = num.least_squares_jacobian_errors(s, W), num.one_step_jacobian_errors(s, W, steps)
-    conditions = num.gram_conditions(s)
+    ls, gd = baselines.least_squares_jacobian_errors(s, W), baselines.one_step_jacobian_errors(s, W, steps)
+    conditions = baselines.gram_conditions(s)
     for n in range(2):
         for t in (d, T):
             G0, prev = s[n, 1:t].T @ s[n, : t - 1], s[n, t - 1]  # the context's pairs before the last
@@ -153,9 +160,9 @@ def test_jacobian_formulas_of_least_squares_and_one_step_match_differences(data)
 def test_least_squares_oracle_is_exact_once_the_context_spans(data):
     s = data[0]
     T = s.shape[1] - 1
-    errors = np.stack([num.oracle_losses(s, t) for t in range(1, T)], axis=1)
+    errors = np.stack([baselines.oracle_losses(s, t) for t in range(1, T)], axis=1)
     t = np.arange(1, T)
-    ratio = np.sqrt(errors) / (t * TINY.d * num.gram_conditions(s) * U)
+    ratio = np.sqrt(errors) / (t * TINY.d * baselines.gram_conditions(s) * U)
     assert ratio[:, TINY.d - 1 :].max() <= 1
     assert errors[:, 0].mean() > 0.1  # from one pair, W is not determined
 
@@ -166,10 +173,12 @@ def test_least_squares_oracle_is_exact_once_the_context_spans(data):
 @pytest.fixture(scope="module")
 def tiny_training():
     key = jax.random.key(7)
-    params, losses = num.train(TINY, key)
-    z = jax.random.normal(key, (num.parameter_count(TINY) + TINY.steps * TINY.batch * (TINY.d**2 + TINY.d),),
-                          jnp.float32)  # the draw that _train makes: its first numbers are the initial weights
-    return num.init_params(z[: num.parameter_count(TINY)], TINY), params, losses
+    params, losses = softmax.train(TINY, key)
+    count = softmax_transformer.parameter_count(TINY)
+    with jax.enable_x64(True):  # as in softmax.train
+        z = jax.random.normal(key, (count + TINY.steps * TINY.batch * (TINY.d**2 + TINY.d),),
+                              jnp.float32)  # the draw that _train makes: its first numbers are the initial weights
+    return softmax_transformer.init_params(z[:count], TINY), params, losses
 
 
 def test_training_lowers_the_held_out_loss_paired(tiny_training, data):
@@ -179,19 +188,19 @@ def test_training_lowers_the_held_out_loss_paired(tiny_training, data):
     s = data[0][:, : TINY.max_length + 2]
     before = np.asarray(_errors(initial, s, TINY.heads), np.float64).mean(axis=1)
     after = np.asarray(_errors(trained, s, TINY.heads), np.float64).mean(axis=1)
-    gain, se = num.paired(before, after)
+    gain, se = softmax.paired(before, after)
     assert gain >= 5 * se
 
 
 def test_training_is_deterministic_in_the_seed(tiny_training):
     _, _, losses = tiny_training
-    np.testing.assert_array_equal(num.train(TINY, jax.random.key(7))[1], losses)
+    np.testing.assert_array_equal(softmax.train(TINY, jax.random.key(7))[1], losses)
 
 
 def test_a_nan_in_training_is_reported_with_its_step():
     overflowing = dataclasses.replace(TINY, init_scale=1e30)  # float32 overflows within a few steps
-    with pytest.raises(num.TrainingDiverged, match=r"training diverged at step \d+: loss nan"):
-        num.train(overflowing, jax.random.key(7))
+    with pytest.raises(TrainingDiverged, match=r"training diverged at step \d+: loss nan"):
+        softmax.train(overflowing, jax.random.key(7))
 
 
 # --- checks ------------------------------------------------------------------------------------------------------
@@ -201,7 +210,7 @@ def _fake_result(n=400, T=6, d=3, seed=0):
     rng = np.random.default_rng(seed)
     noise = lambda: 0.05 * rng.standard_normal((n, T))  # noqa: E731
     decreasing = np.linspace(0.9, 0.1, T)[None, :] + noise()
-    return num.Result(positions=np.arange(1, T + 1), model_error=decreasing, oracle_error=np.zeros((n, T)),
+    return softmax.Result(positions=np.arange(1, T + 1), model_error=decreasing, oracle_error=np.zeros((n, T)),
                       gd_error=0.3 + noise(), trivial_error=2 + noise(), model_jacobian_error=decreasing,
                       oracle_jacobian_error=np.zeros((n, T)), gd_jacobian_error=np.zeros((n, T)),
                       gram_condition=np.full((n, T), 10.0), gd_step=np.ones(T), train_loss=np.ones(5))
@@ -210,9 +219,9 @@ def _fake_result(n=400, T=6, d=3, seed=0):
 def test_checks_hold_on_a_model_that_learns_and_fail_on_one_that_does_not():
     config = dataclasses.replace(TINY, max_length=6)
     good = _fake_result()
-    assert all(c.holds for c in num.checks(good, config))
+    assert all(c.holds for c in softmax.checks(good, config))
     flat = dataclasses.replace(good, model_error=good.gd_error + 0.01, model_jacobian_error=good.gd_error)
-    failed = [c.claim for c in num.checks(flat, config) if not c.holds]
+    failed = [c.claim for c in softmax.checks(flat, config) if not c.holds]
     assert any("one gradient step" in c for c in failed) and any("decreases" in c for c in failed)
     wrong_oracle = dataclasses.replace(good, oracle_error=np.full(good.oracle_error.shape, 1e-20))
-    assert not num.checks(wrong_oracle, config)[0].holds
+    assert not softmax.checks(wrong_oracle, config)[0].holds

@@ -14,8 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from numerics import positional_heads as num
-from theorems import positional_heads as thm
+from numerics.in_context import positional_heads
+from numerics.precision import uses_float64
+from theorems.in_context import positional_heads as statement
+
+pytestmark = pytest.mark.sander2024
 
 U = np.finfo(np.float64).eps / 2
 SHAPES = ((2, 5), (4, 3))  # (d, T) buckets: the jitted closed form compiles once per bucket; the SymPy exact
@@ -30,8 +33,8 @@ def _total_expected_loss(law: str, d: int, T: int):
     P = sp.Matrix(T - 1, T, lambda r, j: sp.Symbol(f"P_{r}_{j}", real=True))
     total = sp.Integer(0)
     for m in range(1, T):
-        C_m, p_m = thm.weights(d, m)
-        row = thm.expected_row_loss(law, d, m)
+        C_m, p_m = statement.weights(d, m)
+        row = statement.expected_row_loss(law, d, m)
         total += row.subs({**dict(zip(C_m, C)), **{p_m[j]: P[m - 1, j] for j in range(m + 1)}})
     total = sp.Poly(sp.expand(total), *C, *P)
     absolute = sum(abs(coeff) * sp.prod(x**e for x, e in zip(total.gens, monom))
@@ -40,11 +43,12 @@ def _total_expected_loss(law: str, d: int, T: int):
     return sp.lambdify(args, total.as_expr(), "numpy"), sp.lambdify(args, absolute, "numpy"), len(total.terms())
 
 
-_jitted_closed_loss = jax.jit(num.closed_loss, static_argnums=0)
+_jitted_closed_loss = jax.jit(positional_heads.closed_loss, static_argnums=0)
 
 
 @pytest.mark.slow  # 4 s, most of it SymPy expanding the exact means; the edit loop keeps the symbolic identity
-@given(st.sampled_from(thm.LAWS), st.sampled_from(SHAPES), st.data())
+@given(st.sampled_from(statement.LAWS), st.sampled_from(SHAPES), st.data())
+@uses_float64
 def test_jitted_closed_form_equals_the_exact_mean(law, shape, data):
     """The lambdified closed form in JAX equals the exact torus mean (SymPy) at drawn weights, to the summation
     bound: both sides sum at most n terms of a polynomial whose absolute value is M, so they differ by at most
@@ -52,7 +56,7 @@ def test_jitted_closed_form_equals_the_exact_mean(law, shape, data):
     d, T = shape
     C = data.draw(hnp.arrays(np.float64, (d, d), elements=st.floats(-2, 2)))
     P = data.draw(hnp.arrays(np.float64, (T - 1, T), elements=st.floats(-2, 2)))
-    inside = np.asarray(num.row_layout(T)[0])
+    inside = np.asarray(positional_heads.row_layout(T)[0])
     P = np.where(inside, P, 0.0)
     exact, absolute, n = _total_expected_loss(law, d, T)
     expected = exact(list(C.ravel()), list(P.ravel()))
@@ -64,22 +68,23 @@ def test_jitted_closed_form_equals_the_exact_mean(law, shape, data):
 
 def test_the_closed_form_proof_can_fail(monkeypatch):
     """Swap in the authors' unitary.py form: the exact-mean identity is then refuted."""
-    assert thm.prove_unitary_closed_form().holds
-    monkeypatch.setitem(thm.row_loss, "unitary", thm.authors_unitary_row_loss)
-    assert not thm.prove_unitary_closed_form().holds
+    assert statement.prove_unitary_closed_form().holds
+    monkeypatch.setitem(statement.row_loss, "unitary", statement.authors_unitary_row_loss)
+    assert not statement.prove_unitary_closed_form().holds
 
 
 def test_every_symbolic_step_holds():
-    for proof in thm.PROOFS:
+    for proof in statement.PROOFS:
         check = proof()
         assert check.holds, check.claim
 
 
 def _sequence(law, d, T, seed=0):
-    return np.asarray(num.sequences(jax.random.key(seed), 3, d, T, law == "orthogonal"))
+    return np.asarray(positional_heads.sequences(jax.random.key(seed), 3, d, T, law == "orthogonal"))
 
 
-@pytest.mark.parametrize("law", thm.LAWS)
+@pytest.mark.parametrize("law", statement.LAWS)
+@uses_float64
 def test_the_global_minimisers_predict_every_sequence_exactly(law):
     """At the statement's zero-loss weights the model's prediction error is zero sequence by sequence (to rounding:
     each prediction sums (T+1) d products of unit-modulus numbers with weights of size c and 1/c)."""
@@ -93,10 +98,11 @@ def test_the_global_minimisers_predict_every_sequence_exactly(law):
         C = c * np.kron(np.eye(d // 2), np.ones((2, 2)))
         P[rows, rows] = -1 / (2 * c)
     for s in _sequence(law, d, T):
-        error = float(num.prediction_errors(jnp.asarray(s), jnp.asarray(C), jnp.asarray(P)))
+        error = float(positional_heads.prediction_errors(jnp.asarray(s), jnp.asarray(C), jnp.asarray(P)))
         assert error <= (T - 1) * d * (4 * (T + 1) * d * U) ** 2
 
 
+@uses_float64
 def test_the_sequences_follow_their_laws():
     d, T = 4, 5
     unitary, orthogonal = _sequence("unitary", d, T), _sequence("orthogonal", d, T)
@@ -106,25 +112,23 @@ def test_the_sequences_follow_their_laws():
 
 
 @pytest.mark.slow
-def test_simulation_agrees_with_the_closed_form_and_rejects_the_authors_form():
-    """One small configuration through experiment and checks: every check holds (z = 5, false alarm 6e-7 each)."""
-    config = num.Config(d=4, T=5, runs=(("unitary", 2), ("orthogonal", 2)), adam_steps=600, polish_steps=200, restarts=2,
-                        samples=2**12, chunk=2**10, probe_heads=3)
-    result = num.experiment(config, jax.random.key(0))
-    checks = num.checks(result, config)
-    assert all(c.holds for c in checks), [c.claim for c in checks if not c.holds]
+def test_the_floors_are_the_statements_and_a_shifted_closed_form_is_rejected():
+    """At the small config (d = 4, T = 5; unitary H = 2, orthogonal H = 3) the floors are (T-1)(d-H) and 0; a closed
+    form off by ten standard errors fails the simulation check. (That every check holds there is the contract
+    test's.)"""
+    config = positional_heads.Config.small()
+    result = positional_heads.experiment(config, jax.random.key(0))
     assert result.floor.tolist() == [(5 - 1) * (4 - 2), 0.0]
-    # a wrong closed form is caught by the simulation check
     shifted = dataclasses.replace(result, closed=result.closed + 10 * result.sim_se)
-    assert not num.checks(shifted, config)[0].holds
+    assert not positional_heads.checks(shifted, config)[0].holds
 
 
 @pytest.mark.parametrize("change, message", [
-    (dict(d=5), "even"), (dict(T=2), "T must be"), (dict(runs=(("nope", 2),)), "unknown law"),
+    (dict(d=5), "even"), (dict(T=2), "T must be"), (dict(runs=(("nope", 2),)), "laws of runs must be one of"),
     (dict(runs=(("unitary", 0),)), "heads must be"), (dict(runs=(("orthogonal", 3),)), "heads >= d/2"),
     (dict(runs=()), "at least one"), (dict(samples=1000), "multiple of chunk"), (dict(restarts=0), "restarts"),
     (dict(structure=0.0), "structure"),
 ])
 def test_bad_configs_are_refused_with_the_value(change, message):
     with pytest.raises(ValueError, match=message):
-        num.Config(**change)
+        positional_heads.Config(**change)

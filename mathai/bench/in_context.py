@@ -1,10 +1,12 @@
 """Benchmarks for sander2024: what training the layer costs, and two ways to apply one gradient step in context.
 
-* ``training``: the jitted Adam loop of :mod:`numerics.in_context_autoregression` (d = 10, T = 20, the default
+* ``training``: the jitted Adam loop of :mod:`numerics.in_context.autoregression` (d = 10, T = 20, the default
   steps and batch): compile time and run time side by side (the issue asks for < 20 s in all on 2 cores).
 * ``one_step_forms``: the prediction eta G s_T computed as the attention layer does it, V (sum_t e_t e_t^*) M q
   (O(T d^2) a sequence), against the same number computed right to left, eta sum_t s_t (s_{t-1}^* s_T) (O(T d)),
   over a batch of sequences; the ratio is the price of materialising the context covariance.
+
+Both run in float64, as the experiment does (JAX's x64 mode on for the call).
 """
 
 from __future__ import annotations
@@ -13,18 +15,21 @@ import jax
 import jax.numpy as jnp
 
 from mathai.bench import Row, timeit
-from numerics import in_context_autoregression as num
+from numerics.in_context import autoregression, linear_layer, sequences
+from numerics.precision import uses_float64
+from numerics.prng import fast_key
 
-ID = num.statement.ID
+ID = autoregression.ID
 
 
+@uses_float64
 def training(quick: bool) -> list[Row]:
-    config = num.Config() if quick else num.Config(steps=1000, batch=1024)
-    key = num.fast_key(jax.random.key(0))
+    config = autoregression.Config() if quick else autoregression.Config(steps=1000, batch=1024)
+    key = fast_key(jax.random.key(0))
 
     def run():
-        return num._train(key, config.d, config.train_length, config.steps, config.batch, config.learning_rate,
-                          config.init_scale)[1]
+        return autoregression._train(key, config.d, config.train_length, config.steps, config.batch,
+                                     config.learning_rate, config.init_scale)[1]
 
     timing = timeit(run, repeats=3 if quick else 5)
     case = f"d={config.d}, T={config.train_length}, {config.steps} steps x batch {config.batch}"
@@ -37,15 +42,16 @@ def training(quick: bool) -> list[Row]:
     ]
 
 
+@uses_float64
 def one_step_forms(quick: bool) -> list[Row]:
     d, T = 10, 20
     n = 2**12 if quick else 2**16
-    s, _ = num.unitary_sequences(num.fast_key(jax.random.key(1)), n, d, T)
-    eta = float(num.optimal_step["unitary"](d, T))
+    s, _ = sequences.unitary_sequences(fast_key(jax.random.key(1)), n, d, T)
+    eta = float(autoregression.optimal_step["unitary"](d, T))
     params = {"V": jnp.hstack([jnp.sqrt(eta) * jnp.eye(d), jnp.zeros((d, d))]),
               "M": jnp.sqrt(eta) * jnp.block([[jnp.zeros((d, d)), jnp.zeros((d, d))],
                                               [jnp.eye(d), jnp.zeros((d, d))]])}
-    attention = jax.jit(jax.vmap(lambda x: num.predict_next(params, x, T)))
+    attention = jax.jit(jax.vmap(lambda x: linear_layer.predict_next(params, x, T)))
     right_to_left = jax.jit(jax.vmap(lambda x: eta * (jnp.conj(x[:T]) @ x[T]) @ x[1 : T + 1]))
     gap = float(jnp.max(jnp.abs(attention(s) - right_to_left(s))))
     t_att, t_rtl = timeit(attention, s), timeit(right_to_left, s)

@@ -3,7 +3,7 @@ r"""Experiments: one gradient step in context, by Monte Carlo and by training a 
 **Monte Carlo of the one-step constants.** For each context length $T$ in ``lengths`` and each law (unitary:
 complex, $W = \operatorname{diag}(e^{i\theta_j})$, $s_0$ with uniform phases; rotation blocks: real, $d$ even,
 unit $2$-blocks of $s_0$ at uniform angles) ``samples`` sequences are drawn and, at the optimal step
-$\eta^\star(d, T)$ of :mod:`theorems.in_context_autoregression`, three per-sequence statistics are recorded:
+$\eta^\star(d, T)$ of :mod:`theorems.in_context.autoregression`, three per-sequence statistics are recorded:
 
 * the loss $\ell = \|\eta^\star G s_T - s_{T+1}\|^2$ (mean $\mathcal L(\eta^\star)$),
 * the derivative $g = 2\,\mathrm{Re}\langle \eta^\star G s_T - s_{T+1}, G s_T\rangle$ (mean $\mathcal L'(\eta^\star)$,
@@ -40,7 +40,7 @@ same sequences (which removes most of the heavy-tailed noise):
 
 * the step read from the diagonal, $\hat\eta = \mathrm{Re}\,\mathrm{tr}(J W^*)/(T d)$ (exactly $\eta$ for
   $J = \eta D G D^*$, since $G_{jj} = T W_{jj}$), against $\eta^\star$, within $\sqrt{\rho (d-1)/T}$, the step error
-  that a loss excess $\rho = 2\%$ allows (:data:`theorems.in_context_autoregression.loss_excess`);
+  that a loss excess $\rho = 2\%$ allows (:data:`theorems.in_context.autoregression.loss_excess`);
 * the trained loss over the minimum $d(d-1)/(T+d-1)$ (paired ratio), in $[1 - z\,\mathrm{se}, 1.02 + z\,\mathrm{se}]$;
 * the relative estimation error $\|J - W\|_F^2/\|W\|_F^2$ (gauge-free because $W$ is diagonal and $|(DJD^*)_{jk}| =
   |J_{jk}|$) at the training length and at other lengths, against the closed form at the learned step $\hat\eta$;
@@ -53,6 +53,10 @@ $M \approx 0.229\,[[0, 0], [D^*, 0]]$ with $D$ a diagonal unitary gauge, entries
 (V) and 0.012 (M); $0.151 \times 0.229 = 0.0345 = \eta^\star = 1/29$ (the diagonal read-out gives
 $\hat\eta/\eta^\star = 0.998$); the held-out loss is $1.006 \pm 0.005$ times that of exact one-step GD; the
 least-squares oracle's error is $10^{-11}$ at $T = 20$ against $3.1$ for the layer.
+
+The laws are sampled by :mod:`numerics.in_context.sequences`, the layer is :mod:`numerics.in_context.linear_layer`
+and the oracle :mod:`numerics.in_context.baselines`. Everything runs in float64 (:func:`experiment` and
+:func:`train` switch JAX's x64 mode on for their call).
 """
 
 from __future__ import annotations
@@ -66,13 +70,18 @@ import numpy as np
 import optax
 
 from numerics.bridge import to_jax
+from numerics.in_context.baselines import oracle_losses
+from numerics.in_context.linear_layer import (batch_inputs, batch_loss, in_context_estimate, init_params,
+                                              predict_next, squared_norm)
+from numerics.in_context.sequences import SEQUENCES, unitary_from_angles, unitary_sequences
+from numerics.precision import uses_float64
 from numerics.prng import fast_key
-from numerics.registry import default_run
-from numerics.training import TrainingDiverged, check_training, descend  # noqa: F401 (re-exported)
-from numerics.validation import require_counts, require_positive
-from theorems import in_context_autoregression as statement
+from numerics.training import check_training, descend
+from numerics.validation import require_counts, require_positive, require_z
 from theorems.core import Check, numeric
+from theorems.in_context import autoregression as statement
 
+ID = statement.ID
 LAWS = ("unitary", "rotation")
 
 
@@ -103,16 +112,20 @@ class Config:
         if self.chunk < 2 or self.samples < self.chunk or self.samples % self.chunk:
             raise ValueError(f"samples ({self.samples!r}) must be a positive multiple of chunk ({self.chunk!r}, "
                              f">= 2)")
-        if not self.z > 0:
-            raise ValueError(f"z must be > 0, got {self.z!r}")
         if self.train_length < 2:
             raise ValueError(f"train_length must be >= 2, got {self.train_length!r}")
         if not self.test_lengths or min(self.test_lengths) < 2:
             raise ValueError(f"test_lengths must be a non-empty tuple of integers >= 2, got {self.test_lengths!r}")
         if self.train_length not in self.test_lengths:
             raise ValueError(f"test_lengths {self.test_lengths!r} must contain train_length {self.train_length!r}")
+        require_z(self)
         require_counts(self, "steps", "batch", "test_samples")
         require_positive(self, "learning_rate", "init_scale", "loss_allowance", "diverge_factor")
+
+    @classmethod
+    def small(cls) -> "Config":
+        """The tests' config: one length for the Monte Carlo and for the readout, fewer sequences."""
+        return cls(lengths=(20,), samples=2**13, chunk=2**12, test_samples=2**12, test_lengths=(20,))
 
 
 @dataclass(frozen=True)
@@ -176,45 +189,8 @@ def allowed_step_error(d: int, length: int, allowance: float) -> float:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The two laws.
+# Monte Carlo of the one-step constants.
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def unitary_sequences(key, n: int, d: int, length: int):
-    """``n`` complex sequences s_0..s_{length+1} (shape (n, length+2, d)) and their W (n, d, d)."""
-    theta, phase = jax.random.uniform(key, (2, n, d), jnp.float64, 0.0, 2 * jnp.pi)
-    return unitary_from_angles(theta, phase, length)
-
-
-def unitary_from_angles(theta: jax.Array, phase: jax.Array, length: int):
-    """s_t = diag(e^{i theta}) ^ t e^{i phase} for t = 0..length+1 (powers by cumulative products), and W."""
-    n, d = theta.shape
-    z = jax.lax.complex(jnp.cos(theta), jnp.sin(theta))
-    powers = jnp.cumprod(jnp.broadcast_to(z[:, None, :], (n, length + 1, d)), axis=1)  # z^1 .. z^{T+1}
-    powers = jnp.concatenate([jnp.ones((n, 1, d), z.dtype), powers], axis=1)
-    s = powers * jax.lax.complex(jnp.cos(phase), jnp.sin(phase))[:, None, :]
-    return s, jax.vmap(jnp.diag)(z)
-
-
-def rotation_sequences(key, n: int, d: int, length: int):
-    """``n`` real sequences with W block-diagonal 2x2 rotations, each 2-block of s_0 a unit vector."""
-    m = d // 2
-    theta, phase = jax.random.uniform(key, (2, n, m), jnp.float64, 0.0, 2 * jnp.pi)
-    t = jnp.arange(length + 2, dtype=jnp.float64)
-    angle = theta[:, None, :] * t[None, :, None] + phase[:, None, :]
-    s = jnp.stack([jnp.cos(angle), jnp.sin(angle)], axis=-1).reshape(n, length + 2, d)
-    c, sn = jnp.cos(theta), jnp.sin(theta)
-    blocks = jnp.stack([jnp.stack([c, -sn], -1), jnp.stack([sn, c], -1)], -2)  # (n, m, 2, 2)
-    W = jax.vmap(lambda b: jax.scipy.linalg.block_diag(*b))(blocks) if m > 1 else blocks[:, 0]
-    return s, W
-
-
-SEQUENCES = {"unitary": unitary_sequences, "rotation": rotation_sequences}
-
-
-def squared_norm(x: jax.Array, axis=-1) -> jax.Array:
-    """|x|^2 summed over ``axis`` as re^2 + im^2 (no square root, whose gradient at 0 is undefined)."""
-    return jnp.sum(jnp.real(x) ** 2 + jnp.imag(x) ** 2, axis=axis)
 
 
 def context_matrix(s: jax.Array, length: int) -> jax.Array:
@@ -273,59 +249,8 @@ def summarise(values: np.ndarray):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The transformer.
+# Training the layer, and its gauge-free readout.
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def init_params(uniforms: jax.Array, d: int, scale: float) -> dict[str, jax.Array]:
-    """V (d x 2d) and M (2d x 2d), complex, real and imaginary parts uniform in [-scale, scale].
-
-    ``uniforms``: 12 d^2 numbers uniform in [0, 1) (passed in, so one random draw serves the whole training run).
-    """
-    z = scale * (2 * uniforms[: 12 * d * d] - 1)
-    z = jax.lax.complex(z[: 6 * d * d], z[6 * d * d :])
-    return {"V": z[: 2 * d * d].reshape(d, 2 * d), "M": z[2 * d * d :].reshape(2 * d, 2 * d)}
-
-
-def tokens(s: jax.Array, length: int) -> jax.Array:
-    """Augmented tokens e_t = (s_t, s_{t-1}) for t = 1..T, shape (T, 2d)."""
-    return jnp.concatenate([s[1 : length + 1], s[:length]], axis=-1)
-
-
-def context_covariance(context: jax.Array) -> jax.Array:
-    """C = sum_t e_t e_t^* (2d x 2d) for context tokens (T, 2d)."""
-    return context.T @ jnp.conj(context)
-
-
-def predict(params, covariance: jax.Array, query: jax.Array) -> jax.Array:
-    """sum_t (V e_t)(e_t^* M q) = V C M q: the layer's output at the query position (C from the context)."""
-    return params["V"] @ (covariance @ (params["M"] @ query))
-
-
-def predict_next(params, s: jax.Array, length: int) -> jax.Array:
-    """Prediction of s_{T+1} from s_0..s_T (the query is the last token e_T)."""
-    e = tokens(s, length)
-    return predict(params, context_covariance(e), e[-1])
-
-
-def in_context_estimate(params, s: jax.Array, length: int) -> jax.Array:
-    """J = d prediction / d (query's copy of s_T), the context (which also holds s_T) fixed."""
-    e = tokens(s, length)
-    d = s.shape[-1]
-    C = context_covariance(e)
-    return jax.jacfwd(lambda x: predict(params, C, jnp.concatenate([x, e[-1, d:]])), holomorphic=True)(s[length])
-
-
-def batch_loss(params, covariances: jax.Array, queries: jax.Array, targets: jax.Array) -> jax.Array:
-    """Mean over the batch of |V C M q - s_{T+1}|^2 (C, q, s_{T+1} precomputed: they hold no parameter)."""
-    prediction = jax.vmap(lambda C, q: predict(params, C, q))(covariances, queries)
-    return jnp.mean(squared_norm(prediction - targets))
-
-
-def batch_inputs(s: jax.Array, length: int):
-    """(C, q, s_{T+1}) for a batch of sequences s (n, >= T+2, d)."""
-    e = jax.vmap(lambda x: tokens(x, length))(s)
-    return jax.vmap(context_covariance)(e), e[:, -1], s[:, length + 1]
 
 
 @partial(jax.jit, static_argnames=("d", "length", "steps", "batch"))
@@ -344,6 +269,7 @@ def _train(key, d, length, steps, batch, learning_rate, init_scale):
     return descend(loss, params, optimiser, batches=angles)
 
 
+@uses_float64
 def train(config: Config, key) -> tuple[dict, np.ndarray]:
     """Train; returns (params, losses per step). Raises TrainingDiverged. Its time is a benchmark's business."""
     params, losses = _train(key, config.d, config.train_length, config.steps, config.batch, config.learning_rate,
@@ -373,18 +299,7 @@ def _evaluate(params, key, d, lengths, samples, train_length):
     return out, s
 
 
-def oracle_losses(s: np.ndarray, length: int) -> np.ndarray:
-    """|W_LS s_T - s_{T+1}|^2 per sequence, W_LS = G (sum_t s_{t-1} s_{t-1}^*)^+ the minimum-norm least-squares fit in
-    context (exact once the context spans C^d, i.e. T >= d for these laws).
-
-    NumPy (LAPACK) outside the jitted program: a batched complex solve inside it hung intermittently on this CPU.
-    """
-    G = np.einsum("nti,ntj->nij", s[:, 1 : length + 1], s[:, :length].conj())
-    gram = np.einsum("nti,ntj->nij", s[:, :length], s[:, :length].conj())
-    fit = G @ np.linalg.pinv(gram, rcond=1e-10, hermitian=True)
-    return np.sum(np.abs(np.einsum("nij,nj->ni", fit, s[:, length]) - s[:, length + 1]) ** 2, axis=1)
-
-
+@uses_float64
 def experiment(config: Config, key: jax.Array) -> Result:
     """The Monte Carlo of the one-step constants, then training and the gauge-free readout."""
     k_mc, k_train, k_test = jax.random.split(fast_key(key), 3)
@@ -423,9 +338,9 @@ def experiment(config: Config, key: jax.Array) -> Result:
 STATISTICS = ("loss", "dloss/deta", "estimation error")
 
 
-def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
+def checks(result: Result, config: Config) -> list[Check]:
     """Monte Carlo means within z standard errors of the closed forms; the trained layer against one-step GD."""
-    ID, z, d, T0 = statement.ID, config.z, config.d, config.train_length
+    z, d, T0 = config.z, config.d, config.train_length
     out = []
     names = {"loss": "E|eta* G s_T - s_(T+1)|^2", "dloss/deta": "E dL/deta at eta*",
              "estimation error": "E|eta* G - W|_F^2/|W|_F^2"}
@@ -434,27 +349,23 @@ def checks(result: Result, config: Config, seconds: float = 0.0) -> list[Check]:
             for c, stat in enumerate(STATISTICS):
                 mu, se, th = result.mean[a, b, c], result.stderr[a, b, c], result.theory[a, b, c]
                 out.append(numeric(ID, f"{law}, d={d}, T={T}: {names[stat]} = {th:.5g} (MC, +-{z:g} se)",
-                                   mu, "in", (th - z * se, th + z * se), seconds))
+                                   mu, "in", (th - z * se, th + z * se)))
     i0 = int(np.flatnonzero(result.test_lengths == T0)[0])
     star = float(optimal_step["unitary"](d, T0))
     tolerance = allowed_step_error(d, T0, config.loss_allowance)
     out.append(numeric(ID, f"trained: step from diag(J) / eta*(T={T0}) within sqrt(rho(d-1)/T) = {tolerance:.3f} "
                            f"(rho = {config.loss_allowance:g}) + {z:g} se",
                        result.step / star, "in",
-                       (1 - tolerance - z * result.step_se / star, 1 + tolerance + z * result.step_se / star),
-                       seconds))
+                       (1 - tolerance - z * result.step_se / star, 1 + tolerance + z * result.step_se / star)))
     ratio, se = result.trained_loss[i0] / result.gd_loss[i0], result.paired_se[i0]
     out.append(numeric(ID, f"trained: loss / one-step-GD loss at T={T0} (paired) in [1, 1+rho] +- {z:g} se",
-                       ratio, "in", (1 - z * se, 1 + config.loss_allowance + z * se), seconds))
+                       ratio, "in", (1 - z * se, 1 + config.loss_allowance + z * se)))
     learned = result.step
     for i, T in enumerate(result.test_lengths):
         th = float(estimation_error(d, T, learned))
         se = result.trained_estimation_se[i]
         out.append(numeric(ID, f"trained: |J - W|_F^2/|W|_F^2 at T={T} vs (eta^T-1)^2+eta^2(d-1)T at the learned "
                                f"step, within rho + {z:g} se", result.trained_estimation[i], "in",
-                           (th * (1 - config.loss_allowance) - z * se, th * (1 + config.loss_allowance) + z * se),
-                           seconds))
+                           (th * (1 - config.loss_allowance) - z * se, th * (1 + config.loss_allowance) + z * se)))
     return out
 
-
-VERIFY = {statement.ID: default_run(Config, experiment, checks)}

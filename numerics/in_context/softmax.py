@@ -1,7 +1,7 @@
 r"""Experiment: a causal softmax transformer trained on $s_{t+1} = W s_t$ with random orthogonal $W$.
 
 Sander, Giryes, Suzuki, Blondel, Peyré, "How do Transformers perform In-Context Autoregressive Learning?", ICML 2024
-(arXiv 2402.05787), train, beside the linear layers whose optimum :mod:`theorems.in_context_autoregression` derives,
+(arXiv 2402.05787), train, beside the linear layers whose optimum :mod:`theorems.in_context.autoregression` derives,
 ordinary softmax transformers on sequences of general orthogonal matrices. This module does the same at a size that
 trains in seconds on a CPU and reports, against the position $t$ (the context $s_0, \dots, s_t$), how well the
 trained model predicts $s_{t+1}$ and how well its prediction map estimates $W$.
@@ -14,22 +14,22 @@ learn instead of reading it from the context (for the linear layer of the same p
 3% below the in-context optimum). Fresh $(W, s_0)$ at every training step. $d = 5$, as in the paper's official code
 for its non-augmented softmax experiment; $T_{\max} = 20$.
 
-**Model** (pure JAX, parameters a dict pytree). Tokens are the states themselves (not augmented):
-$x_t = E s_t + p_t \in \mathbb R^D$, $E \in \mathbb R^{D\times d}$, $p_t$ a learned positional embedding, $t = 0,
-\dots, T_{\max}$. Then ``layers`` pre-norm blocks $x \leftarrow x + \mathrm{Attn}(\mathrm{RMS}(x))$,
-$x \leftarrow x + \mathrm{MLP}(\mathrm{RMS}(x))$ with causal softmax attention of ``heads`` heads
-($U^{Q}_h, U^{K}_h, U^{V}_h \in \mathbb R^{D/H \times D}$, output $U^O \in \mathbb R^{D\times D}$) and a GELU MLP
-of width ``mlp_width``; a final RMS norm and a linear readout $R \in \mathbb R^{d \times D}$ give
+**Model** (:mod:`numerics.in_context.softmax_transformer`; pure JAX, parameters a dict pytree). Tokens are the
+states themselves (not augmented): $x_t = E s_t + p_t \in \mathbb R^D$, $E \in \mathbb R^{D\times d}$, $p_t$ a
+learned positional embedding, $t = 0, \dots, T_{\max}$. Then ``layers`` pre-norm blocks $x \leftarrow x +
+\mathrm{Attn}(\mathrm{RMS}(x))$, $x \leftarrow x + \mathrm{MLP}(\mathrm{RMS}(x))$ with causal softmax attention of
+``heads`` heads ($U^{Q}_h, U^{K}_h, U^{V}_h \in \mathbb R^{D/H \times D}$, output $U^O \in \mathbb R^{D\times D}$)
+and a GELU MLP of width ``mlp_width``; a final RMS norm and a linear readout $R \in \mathbb R^{d \times D}$ give
 $\hat s_{t+1}$ at every position. The loss is $\frac1{T_{\max}}\sum_{t=1}^{T_{\max}} |\hat s_{t+1} - s_{t+1}|^2$,
-averaged over the batch (position $0$ is left out: from $s_0$ alone nothing about $W$ is known). Adam (optax) with
-a cosine schedule; the loop is one ``lax.scan``; a NaN or diverging loss raises
+averaged over the batch (position $0$ is left out: from $s_0$ alone nothing about $W$ is known). Adam (optax) with a
+cosine schedule; the loop is one ``lax.scan``; a NaN or diverging loss raises
 :class:`numerics.training.TrainingDiverged` naming the step and the value.
 
 **Reported against $t = 1, \dots, T_{\max}$** on held-out sequences (float64 data; the model runs in float32):
 
 * the prediction error $\mathbb E|\hat s_{t+1} - s_{t+1}|^2$ of the trained model; of the least-squares-in-context
   oracle $\hat W_t = G_t (\sum_{k<t} s_k s_k^\top)^+$, $G_t = \sum_{k=1}^t s_k s_{k-1}^\top$
-  (:func:`numerics.in_context_autoregression.oracle_losses`; exact once the Krylov vectors $s_0, \dots, s_{t-1}$
+  (:func:`numerics.in_context.baselines.oracle_losses`; exact once the Krylov vectors $s_0, \dots, s_{t-1}$
   span $\mathbb R^d$, i.e. $t \ge d$ almost surely; below that its error is $|(I - P_t) s_t|^2$); of one gradient
   step $\eta G_t s_t$ at its optimal step for this law, $\eta^\star(t) = \mathbb E\langle G_t s_t,
   s_{t+1}\rangle/\mathbb E|G_t s_t|^2$ (no closed form is derived here for Haar $O(d)$: estimated on independent
@@ -81,16 +81,17 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from numerics.in_context_autoregression import oracle_losses
+from numerics.in_context.baselines import (ORACLE_RCOND, gram_conditions, least_squares_jacobian_errors,
+                                           one_step_errors, one_step_jacobian_errors, optimal_steps, oracle_losses)
+from numerics.in_context.sequences import orthogonal_sequences, sequences_from_gaussian
+from numerics.in_context.softmax_transformer import (batch_loss, init_params, jacobian_errors, parameter_count,
+                                                     position_errors)
+from numerics.precision import uses_float64
 from numerics.prng import fast_key
-from numerics.registry import default_run
-from numerics.training import TrainingDiverged, check_training, descend
-from numerics.validation import require_counts, require_positive
+from numerics.training import check_training, descend
+from numerics.validation import require_counts, require_positive, require_z
 from theorems.core import Check, numeric
-
-ID = "sander2024"
-
-__all__ = ["Config", "Result", "experiment", "checks", "VERIFY", "TrainingDiverged"]
+from theorems.in_context.autoregression import ID
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,15 @@ class Config:
             raise ValueError(f"jacobian_samples must be in [2, test_samples = {self.test_samples!r}], "
                              f"got {self.jacobian_samples!r}")
         require_counts(self, "layers", "mlp_width", "steps", "batch", "test_samples", "step_samples")
-        require_positive(self, "learning_rate", "init_scale", "z", "diverge_factor")
+        require_positive(self, "learning_rate", "init_scale", "diverge_factor")
+        require_z(self)
+
+    @classmethod
+    def small(cls) -> "Config":
+        """The tests' config: d = 3, T_max = 6, width 8, MLP 16, 3000 steps; fewer held-out sequences. Every check
+        held at seeds 0-5, the smallest margin 1.45 times its threshold (the Jacobian error's decrease)."""
+        return cls(d=3, max_length=6, width=8, mlp_width=16, steps=3000, learning_rate=1e-2, test_samples=1024,
+                   jacobian_samples=512, step_samples=2**12)
 
 
 @dataclass(frozen=True)
@@ -149,115 +158,6 @@ class Result:
     gram_condition: np.ndarray
     gd_step: np.ndarray
     train_loss: np.ndarray
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Data.
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def haar_from_gaussian(z: jax.Array) -> jax.Array:
-    """Q diag(sign R_jj) for Q R = z: Haar on O(d) when z (..., d, d) has i.i.d. standard normal entries
-    (Mezzadri 2007, "How to generate random matrices from the classical compact groups")."""
-    q, r = jnp.linalg.qr(z)
-    signs = jnp.sign(jnp.diagonal(r, axis1=-2, axis2=-1))
-    return q * jnp.where(signs == 0, 1, signs)[..., None, :]
-
-
-def sequences_from_gaussian(z: jax.Array, d: int, length: int):
-    """(s, W) from i.i.d. standard normals z (n, d^2 + d): W = Haar(first d^2), s_0 = normalised last d,
-    s_{t+1} = W s_t for t < length; s of shape (n, length + 1, d)."""
-    n = z.shape[0]
-    W = haar_from_gaussian(z[:, : d * d].reshape(n, d, d))
-    states = [z[:, d * d :] / jnp.linalg.norm(z[:, d * d :], axis=-1, keepdims=True)]
-    for _ in range(length):  # unrolled: a nested scan inside the training scan compiles slower
-        states.append(jnp.einsum("nij,nj->ni", W, states[-1], precision="highest"))
-    return jnp.stack(states, axis=1), W
-
-
-def orthogonal_sequences(key: jax.Array, n: int, d: int, length: int, dtype=jnp.float64):
-    """(s, W): s of shape (n, length + 1, d) with s_{t+1} = W s_t, W Haar on O(d), s_0 uniform on the unit sphere
-    (a normalised Gaussian). One normal draw (each random-number call adds compile time)."""
-    return sequences_from_gaussian(jax.random.normal(key, (n, d * d + d), dtype), d, length)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The transformer.
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def parameter_shapes(config: Config) -> list[tuple[int, int]]:
-    """Shapes of the weight matrices, in the order :func:`init_params` reads them."""
-    d, D, M, L = config.d, config.width, config.mlp_width, config.layers
-    return [(d, D), (config.max_length + 1, D), (D, d)] + [(D, D)] * 4 * L + [(D, M), (M, D)] * L
-
-
-def init_params(normals: jax.Array, config: Config) -> dict:
-    """Weights config.init_scale * N(0, 1/fan_in) (output projections also / sqrt(2 layers)), norms' gains 1.
-    (:func:`_train` calls it at init_scale 1 and scales the matrices itself, so that the scale is not compiled in.)
-
-    ``normals``: at least sum of the sizes of :func:`parameter_shapes` standard normals (passed in, so that one
-    random draw serves the whole training run); their dtype is the parameters'.
-    """
-    D, L, c = config.width, config.layers, config.init_scale
-    shapes = parameter_shapes(config)
-    offsets = np.cumsum([0] + [a * b for a, b in shapes])
-    blocks = iter(normals[o : o + a * b].reshape(a, b) for o, (a, b) in zip(offsets, shapes))
-
-    def gaussian(fan_in, extra=1.0):
-        return float(c * extra / np.sqrt(fan_in)) * next(blocks)  # a Python float keeps the normals' dtype
-
-    embedding, position, readout = gaussian(config.d), gaussian(D), gaussian(D)
-    depth = 1 / np.sqrt(2 * L)
-    attention = [[gaussian(D), gaussian(D), gaussian(D), gaussian(D, depth)] for _ in range(L)]
-    mlp = [[gaussian(D), gaussian(config.mlp_width, depth)] for _ in range(L)]
-    ones = jnp.ones(D, normals.dtype)
-    layers = [{"attention_norm": ones, "query": a[0], "key": a[1], "value": a[2], "output": a[3],
-               "mlp_norm": ones, "mlp_in": b[0], "mlp_out": b[1]} for a, b in zip(attention, mlp)]
-    return {"embedding": embedding, "position": position, "layers": layers, "final_norm": ones,
-            "readout": readout}
-
-
-def parameter_count(config: Config) -> int:
-    """Number of standard normals :func:`init_params` reads."""
-    return int(sum(a * b for a, b in parameter_shapes(config)))
-
-
-def rms_norm(x: jax.Array, gain: jax.Array, eps: float = 1e-6) -> jax.Array:
-    """x / sqrt(mean(x^2) + eps) * gain over the last axis."""
-    return x * jax.lax.rsqrt(jnp.mean(x * x, axis=-1, keepdims=True) + eps) * gain
-
-
-def causal_attention(x: jax.Array, layer: dict, heads: int) -> jax.Array:
-    """Multi-head softmax attention of x (n, T, D) on itself, position i attending to j <= i only."""
-    n, T, D = x.shape
-    split = lambda y: y.reshape(n, T, heads, D // heads)
-    q, k, v = split(x @ layer["query"]), split(x @ layer["key"]), split(x @ layer["value"])
-    scores = jnp.einsum("nihc,njhc->nhij", q, k) * float(1 / np.sqrt(D // heads))
-    mask = jnp.tril(jnp.ones((T, T), bool))
-    weights = jax.nn.softmax(jnp.where(mask, scores, -jnp.inf), axis=-1)  # masked weights are exactly 0
-    return jnp.einsum("nhij,njhc->nihc", weights, v).reshape(n, T, D) @ layer["output"]
-
-
-def forward(params: dict, s: jax.Array, heads: int) -> jax.Array:
-    """Predictions ŝ_{t+1} (n, T, d) at every position t of sequences of states s = (s_0, ..., s_{T-1}) (n, T, d)."""
-    T = s.shape[1]
-    x = s.astype(params["embedding"].dtype) @ params["embedding"] + params["position"][:T]
-    for layer in params["layers"]:
-        x = x + causal_attention(rms_norm(x, layer["attention_norm"]), layer, heads)
-        x = x + jax.nn.gelu(rms_norm(x, layer["mlp_norm"]) @ layer["mlp_in"]) @ layer["mlp_out"]
-    return rms_norm(x, params["final_norm"]) @ params["readout"]
-
-
-def position_errors(params: dict, s: jax.Array, heads: int) -> jax.Array:
-    """|ŝ_{t+1} - s_{t+1}|^2 at positions t = 1..T-1 for sequences s (n, T + 1, d); shape (n, T - 1)."""
-    predictions = forward(params, s[:, :-1], heads)
-    return jnp.sum((predictions[:, 1:] - s[:, 2:].astype(predictions.dtype)) ** 2, axis=-1)
-
-
-def batch_loss(params: dict, s: jax.Array, heads: int) -> jax.Array:
-    """Next-token squared error averaged over positions t >= 1 and over the batch."""
-    return jnp.mean(position_errors(params, s, heads))
 
 
 @partial(jax.jit, static_argnames=("shapes",))
@@ -285,6 +185,7 @@ def shapes_only(config: Config) -> Config:
                                z=Config.z, diverge_factor=Config.diverge_factor)
 
 
+@uses_float64
 def train(config: Config, key: jax.Array) -> tuple[dict, np.ndarray]:
     """Train; returns (params, losses per step). Raises TrainingDiverged on a NaN or a diverging loss."""
     params, losses = _train(key, shapes_only(config), jnp.float32(config.learning_rate),
@@ -292,23 +193,6 @@ def train(config: Config, key: jax.Array) -> tuple[dict, np.ndarray]:
     losses = np.asarray(losses)
     check_training(losses, config.diverge_factor)
     return params, losses
-
-
-def last_token_jacobians(params: dict, s: jax.Array, heads: int) -> jax.Array:
-    """J_t = d ŝ_{t+1} / d s_t, earlier tokens fixed, for t = 0..T-1 of one sequence s (T, d); shape (T, d, d).
-
-    One forward-mode pass with the T d input directions; keeps the diagonal blocks d out_t / d in_t.
-    """
-    T, d = s.shape
-    full = jax.jacfwd(lambda x: forward(params, x[None], heads)[0])(s.astype(params["embedding"].dtype))  # (T, d, T, d)
-    idx = jnp.arange(T)
-    return full[idx, :, idx, :]
-
-
-def jacobian_errors(params: dict, s: jax.Array, W: jax.Array, heads: int) -> jax.Array:
-    """|J_t - W|_F^2/|W|_F^2 of the model, t = 1..T-1, for held-out sequences s (n, T + 1, d) and their W."""
-    J = jax.vmap(lambda x: last_token_jacobians(params, x[:-1], heads))(s)[:, 1:]  # (n, T - 1, d, d)
-    return jnp.sum((J - W[:, None].astype(J.dtype)) ** 2, axis=(-2, -1)) / s.shape[-1]
 
 
 @partial(jax.jit, static_argnames=("config",))
@@ -322,69 +206,7 @@ def _evaluate(params: dict, key: jax.Array, config: Config):
             jacobian_errors(params, test[:m], W[:m], config.heads))
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Baselines: one gradient step at its optimal step, least squares in context, the trivial predictor.
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def context_matrices(s: np.ndarray) -> np.ndarray:
-    """G_t = sum_{k=1}^t s_k s_{k-1}^T for t = 1..T (s: (n, T + 1, d)); shape (n, T, d, d)."""
-    return np.cumsum(np.einsum("nti,ntj->ntij", s[:, 1:], s[:, :-1]), axis=1)
-
-
-def one_step_terms(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(<G_t s_t, s_{t+1}>, |G_t s_t|^2) for t = 1..T-1 (s: (n, T + 1, d)); each (n, T - 1)."""
-    G = context_matrices(s[:, :-1])
-    Gs = np.einsum("ntij,ntj->nti", G, s[:, 1:-1])
-    return np.sum(Gs * s[:, 2:], axis=-1), np.sum(Gs**2, axis=-1)
-
-
-def optimal_steps(s: np.ndarray) -> np.ndarray:
-    """eta*(t) = E<G_t s_t, s_{t+1}> / E|G_t s_t|^2 (the minimiser of E|eta G_t s_t - s_{t+1}|^2), t = 1..T-1."""
-    inner, norm = one_step_terms(s)
-    return inner.mean(axis=0) / norm.mean(axis=0)
-
-
-def one_step_errors(s: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """|eta G_t s_t - s_{t+1}|^2 = eta^2 |G_t s_t|^2 - 2 eta <G_t s_t, s_{t+1}> + 1 per sequence and t = 1..T-1."""
-    G = context_matrices(s[:, :-1])
-    Gs = np.einsum("ntij,ntj->nti", G, s[:, 1:-1])
-    return np.sum((steps[None, :, None] * Gs - s[:, 2:]) ** 2, axis=-1)
-
-
-def one_step_jacobian_errors(s: np.ndarray, W: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """|J - W|_F^2/|W|_F^2 for J = d(eta G_t s_t)/d s_t = eta (G_t + (s_{t-1}.s_t) I), t = 1..T-1."""
-    d = s.shape[-1]
-    G = context_matrices(s[:, :-1])  # t = 1..T-1
-    c = np.sum(s[:, :-2] * s[:, 1:-1], axis=-1)  # s_{t-1}.s_t
-    J = steps[None, :, None, None] * (G + c[..., None, None] * np.eye(d))
-    return np.sum((J - W[:, None]) ** 2, axis=(-2, -1)) / d
-
-
-def least_squares_jacobian_errors(s: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """|J - W|_F^2/|W|_F^2 for the least-squares predictor G_t Gram_t^+ s_t, Gram_t = sum_{k<t} s_k s_k^T:
-    J = G_t Gram_t^+ + (s_{t-1}^T Gram_t^+ s_t) I (s_t enters G_t as the last target), t = 1..T-1."""
-    d = s.shape[-1]
-    G = context_matrices(s[:, :-1])
-    gram = np.cumsum(np.einsum("nti,ntj->ntij", s[:, :-2], s[:, :-2]), axis=1)
-    pinv = np.linalg.pinv(gram, rcond=1e-10, hermitian=True)
-    c = np.einsum("nti,ntij,ntj->nt", s[:, :-2], pinv, s[:, 1:-1])
-    J = G @ pinv + c[..., None, None] * np.eye(d)
-    return np.sum((J - W[:, None]) ** 2, axis=(-2, -1)) / d
-
-
-ORACLE_RCOND = 1e-10
-"""The relative cutoff of the pseudo-inverse in :func:`numerics.in_context_autoregression.oracle_losses`."""
-
-
-def gram_conditions(s: np.ndarray) -> np.ndarray:
-    """cond_2(sum_{k<t} s_k s_k^T) for t = 1..T-1 (s: (n, T + 1, d)); inf where the Gram matrix is singular."""
-    gram = np.cumsum(np.einsum("nti,ntj->ntij", s[:, :-2], s[:, :-2]), axis=1)
-    values = np.linalg.eigvalsh(gram)
-    with np.errstate(divide="ignore"):
-        return np.where(values[..., 0] > 0, values[..., -1] / np.maximum(values[..., 0], 0), np.inf)
-
-
+@uses_float64
 def experiment(config: Config, key: jax.Array) -> Result:
     """Train the transformer; evaluate it and the baselines on held-out sequences at every position."""
     k_train, k_test = jax.random.split(fast_key(key))
@@ -447,5 +269,3 @@ def checks(result: Result, config: Config) -> list[Check]:
                            f"(paired difference > {z:g} se)", gain, ">=", z * se))
     return out
 
-
-VERIFY = {ID: default_run(Config, experiment, checks)}

@@ -60,8 +60,8 @@ $$= \sum_k \Big[(p_m C_{kk} - 1)^2 + (p_q r_k + S_1 C_{kk'})^2 + C_{kk}^2 \sum_{
 polynomials in symbolic $C$ and $p$ at every $d \le 3$ (unitary) or $d \in \{2, 4, 6\}$ (orthogonal) and $m \le 3$;
 the sums of squares are polynomial identities at those sizes; the minimisation over $p_m$, the constructions and the
 solution of the zero-loss equations are symbolic in $c$, $\gamma$, $p_q$. The rank step is the Cauchy–Schwarz line
-above. The numeric side (:mod:`numerics.positional_heads`) checks the closed forms against simulation at $d = 10$,
-$T = 20$ and minimises them.
+above. The numeric side (:mod:`numerics.in_context.positional_heads`) checks the closed forms against simulation
+at $d = 10$, $T = 20$ and minimises them.
 
 **A slip in the authors' code.** ``unitary.py`` of the ``ical`` repository computes $\mathcal L_m^{\mathrm U}$ with
 $\sum_j p_j^2 \|C\|_F^2$, counting $p_q^2\|C\|_F^2$ once more than the mean: the exact expectation here and the

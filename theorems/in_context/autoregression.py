@@ -55,15 +55,16 @@ complex $\eta^\star$ by $d$ and divides the loss by $d$).
 
 **How it is proved here.** The one-step identity is proved by expansion at every size $d, T \le 3$, the gradient
 formula at $d, T \le 2$. The moment formulas $\mathcal L(\eta)$ and the estimation error are proved exactly at
-explicit sizes by taking the constant term of the Laurent polynomials (complex: $d \le 3$, $T \le 4$; rotations:
-$m \le 2$, $T \le 2$), with random $s_0$ phases as extra variables; the general-$d, T$ step (only $t=t'$,
-$k=k'$ survive) is the argument above. The optimisation over $\eta$ is proved for symbolic $d, T$.
+explicit sizes by taking the constant term of the Laurent polynomials (:mod:`theorems.in_context.moments`; complex:
+$d \le 3$, $T \le 4$; rotations: $m \le 2$, $T \le 2$), with random $s_0$ phases as extra variables; the
+general-$d, T$ step (only $t=t'$, $k=k'$ survive) is the argument above. The optimisation over $\eta$ is proved
+for symbolic $d, T$.
 
 **Non-augmented tokens.** With tokens $e_t = s_t$ the paper characterises the global minima of a multi-head
-diagonal linear layer with a positional matrix: :mod:`theorems.positional_heads` states that model, proves its
-closed-form losses (unitary and orthogonal laws) and their minima, and its checks are part of this theorem. Two
-facts behind the constructions are also proved here: under the unitary law $d$ orthogonal heads, head $h$ scoring
-$\overline{s_{T-1,h}}\,s_{T,h} = z_h$ and returning it times $s_{T,h}$, predict $s_{T+1}$ exactly
+diagonal linear layer with a positional matrix: :mod:`theorems.in_context.positional_heads` states that model,
+proves its closed-form losses (unitary and orthogonal laws) and their minima, and its checks are part of this
+theorem. Two facts behind the constructions are also proved here: under the unitary law $d$ orthogonal heads,
+head $h$ scoring $\overline{s_{T-1,h}}\,s_{T,h} = z_h$ and returning it times $s_{T,h}$, predict $s_{T+1}$ exactly
 (:func:`prove_coordinate_heads_exact`); for rotation blocks $R^2 = 2\cos\theta\,R - I$ gives
 $s_{T+1} = 2(s_{T-1}^\top s_T)s_T - s_{T-1}$ per unit block (:func:`prove_rotation_recurrence`).
 
@@ -85,8 +86,9 @@ from itertools import product
 
 import sympy as sp
 
-from theorems import positional_heads
 from theorems.core import Check, Reference, Theorem, prove_equal, prove_true
+from theorems.in_context import positional_heads
+from theorems.in_context.moments import phases, rotation_moments, unit_conjugate, unitary_moments
 
 ID = "sander2024"
 
@@ -162,65 +164,6 @@ def attention_prediction(states: list[sp.Matrix], step: sp.Expr) -> sp.Matrix:
     return out[:size, :]
 
 
-def _constant_term(expr: sp.Expr, variables) -> sp.Expr:
-    """The constant term of a Laurent polynomial in ``variables``: its mean over independent uniform phases."""
-    expr = sp.expand(expr)
-    poly_terms = sp.Add.make_args(expr)
-    keep = [term for term in poly_terms if not (term.free_symbols & set(variables))]
-    return sp.Add(*keep)
-
-
-def _abs2(vector: sp.Matrix) -> sp.Expr:
-    """$\\|v\\|^2$ for a vector of Laurent polynomials in unit-modulus variables (conjugate = inverse)."""
-    return sum((x * _unit_conjugate(x) for x in vector), sp.Integer(0))
-
-
-def _unit_conjugate(expr: sp.Expr) -> sp.Expr:
-    """Complex conjugate with every symbol a unit-modulus phase ($\\bar z = 1/z$) and ``eta`` real."""
-    phases = [s for s in expr.free_symbols if s != eta]
-    return sp.conjugate(expr).subs({sp.conjugate(z): 1 / z for z in phases}, simultaneous=True)
-
-
-def _phases(name: str, count: int) -> list[sp.Symbol]:
-    return list(sp.symbols(f"{name}0:{count}"))
-
-
-def unitary_moments(size: int, length: int) -> tuple[sp.Expr, sp.Expr]:
-    """Exact $(\\mathbb E\\|\\eta G s_T - s_{T+1}\\|^2, \\mathbb E\\|\\eta G - W\\|_F^2)$ at explicit $d, T$.
-
-    $z_j = e^{i\\theta_j}$, $w_j$ the phase of $s_{0j}$, all i.i.d. uniform: the mean is the constant term.
-    """
-    z, w = _phases("z", size), _phases("w", size)
-    states = [sp.Matrix([w[j] * z[j] ** t for j in range(size)]) for t in range(length + 2)]
-    G = sum((states[t] * sp.Matrix([[1 / (w[j] * z[j] ** (t - 1)) for j in range(size)]])
-             for t in range(1, length + 1)), sp.zeros(size))
-    error = eta * G * states[length] - states[length + 1]
-    W = sp.diag(*z)
-    loss = _constant_term(_abs2(error), z + w)
-    estimate = _constant_term(_abs2((eta * G - W).reshape(size * size, 1)), z + w)
-    return sp.expand(loss), sp.expand(estimate)
-
-
-def _rotation_state(z: sp.Symbol, w: sp.Symbol, t: int) -> list[sp.Expr]:
-    """The unit vector at angle $t\\theta + \\varphi$ as $(\\cos, \\sin)$ in $z = e^{i\\theta}$, $w = e^{i\\varphi}$."""
-    u = w * z**t
-    return [(u + 1 / u) / 2, (u - 1 / u) / (2 * sp.I)]
-
-
-def rotation_moments(blocks: int, length: int) -> tuple[sp.Expr, sp.Expr]:
-    """Exact $(\\mathbb E\\|\\eta G s_T - s_{T+1}\\|^2, \\mathbb E\\|\\eta G - W\\|_F^2)$, rotation blocks, $d = 2m$."""
-    z, w = _phases("z", blocks), _phases("w", blocks)
-    states = [sp.Matrix(sum((_rotation_state(z[b], w[b], t) for b in range(blocks)), [])) for t in range(length + 2)]
-    G = sum((states[t] * states[t - 1].T for t in range(1, length + 1)), sp.zeros(2 * blocks))
-    rotations = [sp.Matrix([[(zb + 1 / zb) / 2, -(zb - 1 / zb) / (2 * sp.I)],
-                            [(zb - 1 / zb) / (2 * sp.I), (zb + 1 / zb) / 2]]) for zb in z]
-    W = sp.diag(*rotations)
-    error = eta * G * states[length] - states[length + 1]
-    loss = _constant_term(sum((x**2 for x in error), sp.Integer(0)), z + w)
-    estimate = _constant_term(sum((x**2 for x in (eta * G - W)), sp.Integer(0)), z + w)
-    return sp.expand(loss), sp.expand(estimate)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Proofs. Each returns a Check of kind "symbolic".
 # ---------------------------------------------------------------------------------------------------------------
@@ -268,7 +211,7 @@ def prove_unitary_moments(max_size: int = 3, max_length: int = 4) -> Check:
     estimation error, exactly (constant terms) at every $d \\le 3$, $T \\le 4$, with random phases of $s_0$."""
     holds = True
     for size, length in product(range(1, max_size + 1), range(1, max_length + 1)):
-        loss, estimate = unitary_moments(size, length)
+        loss, estimate = unitary_moments(size, length, eta)
         at = {d: size, T: length}
         holds &= sp.expand(loss - unitary_loss.subs(at)) == 0
         holds &= sp.expand(estimate - size * unitary_estimation_error.subs(at)) == 0
@@ -281,7 +224,7 @@ def prove_rotation_moments(max_blocks: int = 2, max_length: int = 2) -> Check:
     estimation error, exactly at $m \\le 2$, $T \\le 2$."""
     holds = True
     for blocks, length in product(range(1, max_blocks + 1), range(1, max_length + 1)):
-        loss, estimate = rotation_moments(blocks, length)
+        loss, estimate = rotation_moments(blocks, length, eta)
         at = {d: 2 * blocks, T: length}
         holds &= sp.expand(loss - rotation_loss.subs(at)) == 0
         holds &= sp.expand(estimate - 2 * blocks * rotation_estimation_error.subs(at)) == 0
@@ -338,7 +281,7 @@ def coordinate_heads_prediction(states: list[sp.Matrix]) -> sp.Matrix:
     position $T$: the positional weight sits on the superdiagonal)."""
     prev, last = states[-2], states[-1]
     size = last.shape[0]
-    return sp.Matrix([_unit_conjugate(prev[h]) * last[h] * last[h] for h in range(size)])
+    return sp.Matrix([unit_conjugate(prev[h]) * last[h] * last[h] for h in range(size)])
 
 
 def prove_coordinate_heads_exact(max_size: int = 4, max_length: int = 4) -> Check:
@@ -349,7 +292,7 @@ def prove_coordinate_heads_exact(max_size: int = 4, max_length: int = 4) -> Chec
     """
     holds = True
     for size, length in product(range(1, max_size + 1), range(1, max_length + 1)):
-        z, w = _phases("z", size), _phases("w", size)
+        z, w = phases("z", size), phases("w", size)
         states = [sp.Matrix([w[j] * z[j] ** t for j in range(size)]) for t in range(length + 1)]
         target = sp.Matrix([w[j] * z[j] ** (length + 1) for j in range(size)])
         holds &= sp.simplify(coordinate_heads_prediction(states) - target) == sp.zeros(size, 1)
@@ -375,7 +318,7 @@ def prove_rotation_recurrence() -> Check:
 THEOREM = Theorem(
     id=ID,
     title="A linear transformer trained on s_(t+1) = W s_t estimates W in context by one gradient step",
-    module="in_context_autoregression",
+    module="in_context.autoregression",
     reference=Reference(
         key="sander2024incontext",
         authors=("Michael E. Sander", "Raja Giryes", "Taiji Suzuki", "Mathieu Blondel", "Gabriel Peyré"),
@@ -392,7 +335,7 @@ THEOREM = Theorem(
         "rotation-block law: W = diag(R(theta_b)), real, d = 2m, each 2-block of s_0 a unit vector",
         "loss E|Gamma s_T - s_(T+1)|^2 without the factor 1/2; Gamma = eta sum_(t=1)^T s_t s_(t-1)^*",
         "non-augmented: tokens s_t, H heads diag(a_h), diag(b_h), positional matrix P, query s_(m-1) (see "
-        "theorems.positional_heads); s_0 = 1_d",
+        "theorems.in_context.positional_heads); s_0 = 1_d",
     ),
     proofs=(
         prove_gradient_step,
@@ -409,9 +352,7 @@ THEOREM = Theorem(
         *positional_heads.PROOFS,
     ),
     aliases=("in-context-autoregression", "sander-peyre-2024"),
-    parts=("positional_heads", "in_context_softmax"),
+    parts=("in_context.positional_heads", "in_context.softmax"),
     summary="one linear attention layer on augmented tokens is one GD step; eta* = 1/(T+d-1), "
             "loss d(d-1)/(T+d-1)",
 )
-
-THEOREMS = (THEOREM,)
