@@ -79,9 +79,11 @@ def read_citation_cff(path: Path = ROOT / "CITATION.cff") -> Software:
 
 
 def module_paths(theorem: Theorem) -> dict[str, str]:
-    """Where a theorem lives in the source tree: statement, experiment, tests (paths relative to the root)."""
-    return {"statement": f"theorems/{theorem.module}.py", "experiment": f"numerics/{theorem.module}.py",
-            "tests": f"tests/test_{theorem.module}.py"}
+    """Where a theorem lives in the source tree (paths relative to the root): its statement and experiment modules,
+    and the pytest selection of its tests (every test about a theorem carries its id as a marker)."""
+    path = theorem.module.replace(".", "/")
+    return {"statement": f"theorems/{path}.py", "experiment": f"numerics/{path}.py",
+            "tests": f"pytest -m {theorem.id}"}
 
 
 def _bibtex_escape(text: str) -> str:
@@ -210,7 +212,7 @@ def as_markdown(theorem: Theorem, software: Software) -> str:
     where = f" ({software.url})" if software.url else ""
     return (f"{theorem._repr_markdown_()}\n\n"
             f"Checked by experiment: {software.short_title} {software.version}{where}, statement in "
-            f"`{paths['statement']}`, experiment in `{paths['experiment']}`, tests in `{paths['tests']}`; "
+            f"`{paths['statement']}`, experiment in `{paths['experiment']}`, tests: `{paths['tests']}`; "
             f"rerun with `mathai verify {theorem.id}`.\n"
             f"Software citation: {', '.join(software.authors)}. *{software.title}*, version {software.version}.\n")
 

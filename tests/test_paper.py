@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mathai import citation, cli, paper
+from mathai.paper import build, latexmk, locations
 from theorems import all_theorems
 from theorems.core import Check, numeric, prove_true
 
@@ -106,13 +107,14 @@ def test_a_wrong_conversion_would_be_caught():
 @pytest.mark.parametrize("theorem", all_theorems(), ids=lambda t: t.id)
 def test_every_registered_docstring_converts_to_balanced_typesettable_latex(theorem):
     for package in ("theorems", "numerics"):
-        doc = paper._module_doc(package, theorem.module)
-        if doc is None:
-            continue
-        latex = paper.markdown_to_latex(doc)
-        assert unescaped(latex, "{") == unescaped(latex, "}"), f"{package}/{theorem.module}"
-        assert latex.count("$") % 2 == 0 and latex.count(r"\[") == latex.count(r"\]")
-        assert all(citation._pdflatex_safe(c) for c in latex)
+        for module in theorem.modules:
+            doc = paper.module_doc(package, module)
+            if doc is None:
+                continue
+            latex = paper.markdown_to_latex(doc)
+            assert unescaped(latex, "{") == unescaped(latex, "}"), f"{package}.{module}"
+            assert latex.count("$") % 2 == 0 and latex.count(r"\[") == latex.count(r"\]")
+            assert all(citation._pdflatex_safe(c) for c in latex)
 
 
 def test_numbers_are_typeset_in_math_with_powers_of_ten():
@@ -136,14 +138,15 @@ def test_every_theorem_has_a_generated_statement_and_a_section(sources, theorem)
     assert f"\\input{{generated/section-{theorem.id}}}" in (sources / "generated" / "sections.tex").read_text()
     for part in theorem.parts:  # a part's mathematics and experiment are printed in the section, under their paths
         for package, heading in (("theorems", "The mathematics, continued ("), ("numerics", "\\paragraph{")):
-            if (citation.ROOT / package / f"{part}.py").exists():
-                assert heading + paper._texttt(f"{package}/{part}.py") in section
+            path = locations.source_file(f"{package}.{part}")
+            if path is not None:
+                assert (citation.ROOT / path).exists() and heading + paper.texttt(path) in section
 
 
 @pytest.mark.parametrize("theorem", all_theorems(), ids=lambda t: t.id)
 def test_every_theorem_has_a_figure(figure_registry, theorem):
     functions = figure_registry.get(theorem.id, ())
-    assert functions, f"{theorem.id}: no figure in FIGURES of mathai/figures/{theorem.module}.py"
+    assert functions, f"{theorem.id}: no figure in FIGURES of a module of mathai/figures/"
     assert all(callable(f) for f in functions)
 
 
@@ -203,9 +206,14 @@ def test_notes_page_has_statement_reference_links_and_citation(sources, figure_r
     assert f"$$\n{theorem.latex()}\n$$" in page and theorem.reference.title in page
     if theorem.reference.doi:
         assert f"(https://doi.org/{theorem.reference.doi})" in page
-    assert f"(../theorems/{theorem.module}.py)" in page and f"(../tests/test_{theorem.module}.py)" in page
+    path = theorem.module.replace(".", "/")
+    assert f"(../theorems/{path}.py)" in page and f"(../numerics/{path}.py)" in page
+    tests = re.search(r"^- tests: \[`([^`]+)`\]\(\.\./([^)]+)\)$", page, re.MULTILINE)
+    assert tests and tests.group(1) == tests.group(2) and (citation.ROOT / tests.group(1)).is_file()
     for part in theorem.parts:
-        assert f"(../numerics/{part}.py)" in page
+        for package in ("theorems", "numerics"):
+            if (citation.ROOT / package / f"{part.replace('.', '/')}.py").exists():
+                assert f"(../{package}/{part.replace('.', '/')}.py)" in page
     assert f"@software{{mathai-{theorem.id}," in page
     for function in figure_registry.get(theorem.id, ()):
         assert f"(../paper/figures/{function.__name__}.png)" in page
@@ -246,20 +254,43 @@ def test_figures_regenerate_to_identical_bytes(tmp_path, monkeypatch, capsys):
 
 
 def _paper_without_experiments(monkeypatch, verdicts):
-    monkeypatch.setattr(paper, "run_checks", lambda theorems, seed, progress=None: verdicts)
-    monkeypatch.setattr(paper, "figures_for", lambda *args, **kwargs: [])
+    monkeypatch.setattr(build, "run_checks", lambda theorems, seed, progress=None: verdicts)
+    monkeypatch.setattr(build, "figures_for", lambda *args, **kwargs: [])
     monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
 
 
 def test_paper_without_latex_writes_sources_and_says_what_to_install(tmp_path, monkeypatch, capsys):
     _paper_without_experiments(monkeypatch, fake_verdicts())
-    monkeypatch.setattr(paper.shutil, "which", lambda name: None)
+    monkeypatch.setattr(latexmk.shutil, "which", lambda name: None)
     shutil.copy(MAIN_TEX, tmp_path / "main.tex")
     status = cli.main(["paper", "--out", str(tmp_path), "--docs", str(tmp_path / "docs")])
     err = capsys.readouterr().err
     assert status == cli.EXIT_OK
     assert "apt-get install" in err and all(package in err for package in paper.LATEX_PACKAGES)
     assert (tmp_path / "generated" / "sections.tex").exists() and (tmp_path / "docs" / "index.md").exists()
+
+
+def test_make_without_latex_returns_its_verdicts_and_says_what_to_install(tmp_path, monkeypatch):
+    """A missing toolchain is an outcome of make(), not an exception: the verdicts come back with it."""
+    verdicts = fake_verdicts()
+    first = all_theorems()[0].id
+    verdicts[first] = verdicts[first] + [numeric(first, "a wrong bound", 2.0, "<=", 1.0)]
+    _paper_without_experiments(monkeypatch, verdicts)
+    monkeypatch.setattr(latexmk.shutil, "which", lambda name: None)
+    shutil.copy(MAIN_TEX, tmp_path / "main.tex")
+    outcome = paper.make(all_theorems(), paper_dir=tmp_path, docs_dir=None, progress=lambda _: None)
+    assert isinstance(outcome.build, paper.NoLatex) and "apt-get install" in outcome.build.message
+    assert outcome.verdicts == verdicts and not outcome.holds
+    assert (tmp_path / "generated" / "verdicts.tex").exists()
+    with pytest.raises(paper.LatexMissing):
+        paper.build_pdf(tmp_path)
+
+
+def test_make_without_pdf_has_no_build(tmp_path, monkeypatch):
+    verdicts = fake_verdicts()
+    _paper_without_experiments(monkeypatch, verdicts)
+    outcome = paper.make(all_theorems(), paper_dir=tmp_path, docs_dir=None, pdf=False, progress=lambda _: None)
+    assert outcome.build is None and outcome.verdicts == verdicts and outcome.holds
 
 
 def test_paper_exits_1_when_a_check_fails(tmp_path, monkeypatch, capsys):
@@ -293,14 +324,14 @@ def test_pdf_builds_without_undefined_references_and_renders(sources, figure_reg
             (sources / "figures").mkdir(exist_ok=True)
             fig.savefig(sources / "figures" / f"{function.__name__}.pdf")
             plt.close(fig)
-    build = paper.build_pdf(sources)
-    assert build.ok, build.log_tail
-    assert build.undefined == ()
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(build.pdf), str(tmp_path / "page")], check=True)
+    pdf_build = paper.build_pdf(sources)
+    assert pdf_build.ok, pdf_build.log_tail
+    assert pdf_build.undefined == ()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf_build.pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
-    info = subprocess.run(["pdfinfo", str(build.pdf)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf_build.pdf)], capture_output=True, text=True, check=True).stdout
     assert len(pages) == int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    text = subprocess.run(["pdftotext", str(build.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf_build.pdf), "-"], capture_output=True, text=True, check=True).stdout
     for theorem in all_theorems():
         assert theorem.id in text
     if any(figure_registry.get(t.id) for t in all_theorems()):
@@ -351,8 +382,8 @@ def test_paper_uses_saved_verdicts_instead_of_rerunning(tmp_path, monkeypatch, c
         assert not theorems, f"re-ran {[t.id for t in theorems]}"
         return {}
 
-    monkeypatch.setattr(paper, "run_checks", refuse)
-    monkeypatch.setattr(paper, "figures_for", lambda *args, **kwargs: [])
+    monkeypatch.setattr(build, "run_checks", refuse)
+    monkeypatch.setattr(build, "figures_for", lambda *args, **kwargs: [])
     monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
     shutil.copy(MAIN_TEX, tmp_path / "main.tex")
     (tmp_path / "v.json").write_text(json.dumps(_document(fake_verdicts())))
