@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -98,7 +99,7 @@ def test_corrupt_file_is_reported_and_recomputed(module, tmp_path):
     load(module, tmp_path)
     (path,) = entries(tmp_path)
     path.write_bytes(b"this is not an npz file")
-    with pytest.warns(UserWarning, match="unreadable"):
+    with pytest.warns(UserWarning, match="unusable"):
         result = load(module, tmp_path)
     assert len(module.CALLS) == 2 and result.values[2] == 2.0
     with warnings.catch_warnings():
@@ -107,13 +108,144 @@ def test_corrupt_file_is_reported_and_recomputed(module, tmp_path):
     assert len(module.CALLS) == 2
 
 
+def rewrite(path, header_change=None, **arrays):
+    """Rewrite the entry at ``path`` keeping its header (changed by ``header_change``) but with ``arrays``."""
+    with np.load(path, allow_pickle=False) as data:
+        header = json.loads(str(data[cache.HEADER]))
+        kept = {name: data[name] for name in data.files if name != cache.HEADER}
+    (header_change or (lambda h: None))(header)
+    kept.update(arrays)
+    with open(path, "wb") as handle:
+        np.savez(handle, **kept, **{cache.HEADER: np.array(json.dumps(header))})
+
+
 def test_a_file_missing_a_field_is_not_trusted(module, tmp_path):
     load(module, tmp_path)
     (path,) = entries(tmp_path)
-    np.savez(path, values=np.zeros(3))
+    with np.load(path, allow_pickle=False) as data:
+        header = data[cache.HEADER]
+    with open(path, "wb") as handle:
+        np.savez(handle, values=np.zeros(3), **{cache.HEADER: header})
     with pytest.warns(UserWarning, match="missing fields"):
         load(module, tmp_path)
     assert len(module.CALLS) == 2
+
+
+def test_an_entry_without_a_header_is_recomputed(module, tmp_path):
+    load(module, tmp_path)
+    (path,) = entries(tmp_path)
+    with open(path, "wb") as handle:
+        np.savez(handle, values=np.zeros(3), total=np.zeros(()))
+    with pytest.warns(UserWarning, match="no header"):
+        result = load(module, tmp_path)
+    assert len(module.CALLS) == 2 and result.values[2] == 2.0
+
+
+def test_arrays_of_the_wrong_shape_or_dtype_are_recomputed_not_used(module, tmp_path):
+    load(module, tmp_path)
+    (path,) = entries(tmp_path)
+    for bad in (np.zeros(5), np.zeros(3, dtype=np.int32)):
+        rewrite(path, values=bad)
+        with pytest.warns(UserWarning, match="its header says"):
+            result = load(module, tmp_path)
+        assert result.values.shape == (3,) and result.values.dtype == np.float64
+    assert len(module.CALLS) == 3
+
+
+@pytest.mark.parametrize("field, value", [("config", "Config(size=4)"), ("seed", 5), ("key", "0" * 32)])
+def test_an_entry_whose_header_names_another_run_is_not_reused(module, tmp_path, field, value):
+    """Another config's (or seed's) values under this key are caught by the header, never used silently."""
+    load(module, tmp_path)
+    (path,) = entries(tmp_path)
+    rewrite(path, header_change=lambda header: header.update({field: value}), values=np.full(3, 7.0))
+    with pytest.warns(UserWarning, match=f"header's {field}"):
+        result = load(module, tmp_path)
+    assert result.values[1] == 1.0 and len(module.CALLS) == 2
+
+
+def test_an_unwritable_cache_keeps_the_computed_result(module, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    with pytest.warns(UserWarning, match="could not write cache entry"):
+        result = load(module, blocked)
+    assert result.values[2] == 2.0
+
+
+CONCURRENT = """
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mathai import cache
+
+
+@dataclass
+class Result:
+    values: np.ndarray
+    total: np.ndarray
+
+
+path, role, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+bad = 0
+for i in range(count):
+    arrays = {"values": np.full(1000, float(i)), "total": np.asarray(1000.0 * i)}
+    header = {"experiment": "e", "config": "c", "seed": 0, "key": "k",
+              "arrays": {n: {"shape": list(a.shape), "dtype": a.dtype.str} for n, a in arrays.items()}}
+    try:
+        if role == "write":
+            cache._save(path, header, arrays)
+        else:
+            result = cache._load(path, Result, header)
+            bad += float(result.total) != 1000.0 * float(result.values[0])  # a torn entry mixes two saves
+    except Exception:
+        bad += 1
+print(bad)
+"""
+
+
+def test_concurrent_writers_and_readers_leave_one_intact_entry(tmp_path):
+    """Two processes saving the same key while a third reads it: no failed save, no torn or failed read."""
+    import subprocess
+    import sys as system
+
+    path, script = tmp_path / "entry.npz", tmp_path / "stress.py"
+    script.write_text(CONCURRENT)
+    first = subprocess.run([system.executable, str(script), str(path), "write", "1"], capture_output=True, text=True)
+    assert first.stdout.strip() == "0", first.stderr
+    roles = [("write", 150), ("write", 150), ("read", 300)]
+    runs = [subprocess.Popen([system.executable, str(script), str(path), role, str(n)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for role, n in roles]
+    outputs = [run.communicate() for run in runs]
+    assert [out.strip() for out, _ in outputs] == ["0", "0", "0"], [err for _, err in outputs]
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_editing_a_shared_helper_changes_the_key_of_every_dependent(tmp_path):
+    """The key covers every project module an experiment imports, transitively: a copy of the packages with one
+    shared helper edited gives the dependent experiment another digest, and an independent one the same."""
+    import shutil
+    import subprocess
+    import sys as system
+
+    root = Path(__file__).resolve().parent.parent
+    for package in ("theorems", "numerics"):
+        shutil.copytree(root / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    code = ("from mathai import cache; import sys; "
+            "print(cache.sources_digest('numerics.frobenius')); "
+            "print('numerics.measure' in cache.dependencies('numerics.frobenius'))")
+
+    def digest():
+        done = subprocess.run([system.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                              env={**__import__("os").environ, "PYTHONPATH": str(tmp_path)}, check=True)
+        return done.stdout.split()
+
+    before, depends = digest()
+    assert depends == "True"
+    helper = tmp_path / "numerics" / "measure.py"
+    helper.write_text(helper.read_text() + "\n# an edit\n")
+    assert digest()[0] != before
 
 
 def test_entries_are_loaded_without_pickle(module, tmp_path):
@@ -122,7 +254,7 @@ def test_entries_are_loaded_without_pickle(module, tmp_path):
     (path,) = entries(tmp_path)
     with open(path, "wb") as handle:
         np.savez(handle, values=np.array([{"a": 1}], dtype=object), total=np.zeros(()))
-    with pytest.warns(UserWarning, match="unreadable"):
+    with pytest.warns(UserWarning, match="unusable"):
         result = load(module, tmp_path)
     assert result.values.dtype == np.float64 and len(module.CALLS) == 2
 
@@ -131,7 +263,7 @@ def test_written_entries_need_no_pickle(module, tmp_path):
     load(module, tmp_path)
     (path,) = entries(tmp_path)
     with np.load(path, allow_pickle=False) as data:
-        assert sorted(data.files) == ["total", "values"]
+        assert sorted(data.files) == [cache.HEADER, "total", "values"]
         assert all(data[name].dtype != object for name in data.files)
 
 
