@@ -27,8 +27,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from theorems import UnknownTheorem, all_theorems, get
+from theorems.registry import module_files
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UsageError(Exception):
@@ -41,10 +42,22 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _theorems(names: Sequence[str]):
+    """The theorems named (ids or aliases), each once, in the order first named; every theorem when none is."""
     try:
-        return [get(n) for n in names] if names else list(all_theorems())
+        found = [get(n) for n in names] if names else list(all_theorems())
     except UnknownTheorem as error:
         raise UsageError(str(error)) from None
+    return list({t.id: t for t in reversed(found)}.values())[::-1]
+
+
+def _writable(command: str, option: str, path) -> Path:
+    """``path`` as a directory this process can write (created if absent), checked before any work."""
+    from mathai.cache import writable_directory
+
+    problem = "an empty path names no directory" if str(path) == "" else writable_directory(Path(path))
+    if problem:
+        raise UsageError(f"mathai {command}: {option} {str(path)!r}: {problem}")
+    return Path(path)
 
 
 def _format(value) -> str:
@@ -77,7 +90,7 @@ def cmd_show(args, out: Console, err: Console) -> int:
         for a in t.assumptions:
             out.print(f"  - {a}", markup=False)
         out.print(f"Reference: {t.reference.text()}", markup=False)
-        out.print(f"Modules: theorems/{t.module}.py, numerics/{t.module}.py", markup=False)
+        out.print(f"Modules: {', '.join(module_files(t))}", markup=False)
     return EXIT_OK
 
 
@@ -158,11 +171,14 @@ def enable_compilation_cache() -> Path | None:
 
 
 def cmd_figures(args, out: Console, err: Console) -> int:
+    from mathai.cache import default_directory
+
     theorems = _theorems(args.ids)
+    directory = _writable("figures", "--out", args.out)
+    _writable("figures", "cache directory", default_directory())
     enable_compilation_cache()
     from mathai import figures
 
-    directory = Path(args.out)
     for t in theorems:
         err.print(f"figures for {t.id} ...", highlight=False)
         for path in figures.render(t.id, directory, seed=args.seed, fresh=args.fresh):
@@ -192,29 +208,19 @@ def cmd_paper(args, out: Console, err: Console) -> int:
         if document.get("seed") != args.seed:
             raise UsageError(f"mathai paper: {args.verdicts} was run at seed {document.get('seed')}, "
                              f"not --seed {args.seed}")
-    try:
-        verdicts, build = paper.make(theorems, paper_dir=paper_dir, docs_dir=docs_dir, seed=args.seed,
-                                     fresh=args.fresh, pdf=not args.no_pdf, progress=progress, verdicts=given)
-    except paper.LatexMissing as missing:
-        err.print(str(missing), markup=False, highlight=False)
-        verdicts, build = None, None
-        status = EXIT_OK
-    else:
-        status = EXIT_OK
-        if build is not None:
-            if build.ok:
-                out.print(f"wrote {build.pdf}", highlight=False)
-            else:
-                err.print(f"PDF build failed (undefined: {', '.join(build.undefined) or 'none'}); "
-                          f"see {paper_dir}/main.log\n{build.log_tail}", markup=False, highlight=False)
-                status = EXIT_FAILED
-    if verdicts is None:  # LaTeX missing: make() raised after writing everything else; read back the verdicts
-        document = json.loads((paper_dir / "generated" / "verdicts.json").read_text())
-        all_hold = all(c["holds"] for checks in document["theorems"].values() for c in checks)
-    else:
-        all_hold = all(c.holds for checks in verdicts.values() for c in checks)
-    if not all_hold:
-        err.print("some checks FAIL: see the verdict table (paper/generated/verdicts.tex)", highlight=False)
+    outcome = paper.make(theorems, paper_dir=paper_dir, docs_dir=docs_dir, seed=args.seed, fresh=args.fresh,
+                         pdf=not args.no_pdf, progress=progress, verdicts=given)
+    status, build = EXIT_OK, outcome.build
+    if isinstance(build, paper.NoLatex):  # the sources are written; saying what to install is all that is left
+        err.print(build.message, markup=False, highlight=False)
+    elif build is not None and build.ok:
+        out.print(f"wrote {build.pdf}", highlight=False)
+    elif build is not None:
+        err.print(f"PDF build failed (undefined: {', '.join(build.undefined) or 'none'}); "
+                  f"see {paper_dir}/main.log\n{build.log_tail}", markup=False, highlight=False)
+        status = EXIT_FAILED
+    if not outcome.holds:
+        err.print(f"some checks FAIL: see the verdict table ({paper_dir}/generated/verdicts.tex)", highlight=False)
         status = EXIT_FAILED
     out.print(f"sources in {paper_dir}/generated, figures in {paper_dir}/figures"
               + (f", notes in {docs_dir}/" if docs_dir else ""), highlight=False)
@@ -226,6 +232,7 @@ def cmd_bench(args, out: Console, err: Console) -> int:
     from mathai.bench import report
 
     theorems = _theorems(args.ids)
+    _writable("bench", "--out", args.out)
     explicit = bool(args.ids)
     available = registry()
     ids = [t.id for t in theorems if t.id in available]
@@ -246,10 +253,10 @@ def cmd_bench(args, out: Console, err: Console) -> int:
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"seed must be a non-negative integer, got {text!r}") from None
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"seed must be a decimal integer in [0, 2^32) written with the digits 0-9 "
+                                         f"only, got {text!r}")
+    value = int(text)
     if not 0 <= value < 2**32:
         raise argparse.ArgumentTypeError(f"seed must be in [0, 2^32), got {value}")
     return value
@@ -307,6 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("mathai: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

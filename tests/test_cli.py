@@ -68,9 +68,14 @@ def test_unknown_subcommand_and_bad_format_exit_2(capsys):
 
 
 def _use_verifier(monkeypatch, theorem_id, verify):
+    """Replace the numeric checks of ``theorem_id`` by ``verify(key)``; the other theorems' stay real."""
+    import jax
+
     from numerics import registry
 
-    monkeypatch.setitem(registry.numeric_verifiers(), theorem_id, verify)
+    real = registry.numeric_checks
+    monkeypatch.setattr(registry, "numeric_checks", lambda theorem, seed: verify(jax.random.key(seed))
+                        if theorem.id == theorem_id else real(theorem, seed))
 
 
 def _no_proofs(monkeypatch, *checks):
@@ -146,7 +151,7 @@ def test_cite_markdown_has_display_math_reference_and_module_paths(capsys):
     theorem = next(t for t in all_theorems() if t.id == "frobenius")
     assert status == cli.EXIT_OK
     assert f"$$\n{theorem.latex()}\n$$" in out
-    assert "Horn" in out and "`tests/test_frobenius.py`" in out and "mathai verify frobenius" in out
+    assert "Horn" in out and "`pytest -m frobenius`" in out and "mathai verify frobenius" in out
 
 
 def test_compilation_cache_directory_follows_the_environment(monkeypatch, tmp_path):
@@ -165,23 +170,18 @@ def test_compilation_cache_directory_follows_the_environment(monkeypatch, tmp_pa
 
 
 def test_a_theorem_with_parts_runs_the_numeric_checks_of_every_part(monkeypatch):
-    """sander2024 has two parts: its verifier chains the three modules, each part with its own folded key."""
+    """A theorem with parts runs each of its modules in order, the first with the seed's key, part i with the key
+    folded by i."""
     import jax
 
-    from numerics import in_context_autoregression, in_context_softmax, positional_heads, registry
-    from theorems import get
+    from numerics import registry
 
-    theorem = get("sander2024")
-    assert theorem.parts == ("positional_heads", "in_context_softmax")
+    theorem = next(t for t in all_theorems() if t.parts)
     seen = []
-    monkeypatch.setitem(in_context_autoregression.VERIFY, "sander2024", lambda key: seen.append(("main", key)) or [])
-    monkeypatch.setitem(positional_heads.VERIFY, "sander2024", lambda key: seen.append(("part", key)) or [])
-    monkeypatch.setitem(in_context_softmax.VERIFY, "sander2024", lambda key: seen.append(("part 2", key)) or [])
-    registry.numeric_verifiers.cache_clear()
-    try:
-        registry.numeric_verifiers()["sander2024"](jax.random.key(7))
-    finally:
-        registry.numeric_verifiers.cache_clear()
-    assert [name for name, _ in seen] == ["main", "part", "part 2"]
+    monkeypatch.setattr(registry, "module_checks", lambda module, key: seen.append((module.__name__, key)) or [])
+    registry.numeric_checks(theorem, seed=7)
+    assert [name for name, _ in seen] == [f"numerics.{m}" for m in theorem.modules]
     data = [jax.random.key_data(key).tolist() for _, key in seen]
-    assert data[0] == jax.random.key_data(jax.random.key(7)).tolist() and len({str(x) for x in data}) == 3
+    assert data[0] == jax.random.key_data(jax.random.key(7)).tolist()
+    assert data[1] == jax.random.key_data(jax.random.fold_in(jax.random.key(7), 1)).tolist()
+    assert len({str(x) for x in data}) == len(theorem.modules)
