@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from theorems import UnknownTheorem, all_theorems, get
@@ -60,16 +58,6 @@ def _writable(command: str, option: str, path) -> Path:
     return Path(path)
 
 
-def _format(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return f"[{_format(value[0])}, {_format(value[1])}]"
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return str(value)
-    return f"{value:.4g}"
-
-
 def cmd_list(args, out: Console, err: Console) -> int:
     table = Table(title="mathai theorems")
     for column in ("id", "aliases", "result", "reference"):
@@ -87,49 +75,54 @@ def cmd_show(args, out: Console, err: Console) -> int:
         out.print(t.text(), markup=False, highlight=False)
         out.print("LaTeX:", t.latex(), markup=False, highlight=False)
         out.print("Assumptions:")
-        for a in t.assumptions:
+        for a in t.assumptions_text():
             out.print(f"  - {a}", markup=False)
         out.print(f"Reference: {t.reference.text()}", markup=False)
         out.print(f"Modules: {', '.join(module_files(t))}", markup=False)
+        if not t.seeded:
+            out.print("Seed: its experiments are deterministic; every seed gives the same checks.", markup=False)
     return EXIT_OK
 
 
 def cmd_verify(args, out: Console, err: Console) -> int:
     theorems = _theorems(args.ids)
     enable_compilation_cache()
-    from numerics import registry  # JAX loads here, not for list/show/cite
+    from mathai import api
+    from mathai.report import format_value
 
-    results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("verifying", total=len(theorems))
-        for t in theorems:
-            progress.update(task, description=f"verifying {t.id}")
-            if not err.is_terminal and not args.json:
-                err.print(f"verifying {t.id} ...", highlight=False)
-            results.append((t, registry.run(t, seed=args.seed)))
-            progress.advance(task)
-    all_hold = all(c.holds for _, checks in results for c in checks)
+    def finished(report) -> None:  # each theorem's verdict as it finishes, on stderr (stdout may be JSON)
+        symbolic, numeric = report.count("symbolic"), report.count("numeric")
+        verdict = "holds" if report.holds else f"{len(report.failures)} FAIL"
+        err.print(f"{report.theorem.id}: {verdict} (symbolic {symbolic[0]}/{symbolic[1]}, numeric "
+                  f"{numeric[0]}/{numeric[1]}, {report.seconds:.1f} s)", highlight=False, markup=False)
+
+    report = api.verify(theorems, seed=args.seed, on_theorem=finished)
     if args.json:
-        document = {"seed": args.seed, "holds": all_hold,
-                    "theorems": [{"id": t.id, "holds": all(c.holds for c in checks),
-                                  "checks": [c.as_json() for c in checks]} for t, checks in results]}
-        print(json.dumps(document, indent=1, allow_nan=False))
-    else:
-        table = Table(title=f"mathai verify (seed {args.seed})")
+        print(json.dumps(report.as_json(), indent=1, allow_nan=False))
+        return EXIT_OK if report.holds else EXIT_FAILED
+    summary = Table(title=f"mathai verify (seed {args.seed})")
+    widest = max(len(t.theorem.id) for t in report.theorems)
+    for column, justify, width in (("theorem", "left", widest), ("title", "left", 5), ("symbolic", "right", 8),
+                                   ("numeric", "right", 7), ("s", "right", 5), ("verdict", "center", 7)):
+        # one line a theorem: only the title shrinks (with an ellipsis) on a narrow terminal
+        summary.add_column(column, justify=justify, no_wrap=True, overflow="ellipsis", min_width=width)
+    for t in report.theorems:
+        summary.add_row(t.theorem.id, t.theorem.title, "%d/%d" % t.count("symbolic"), "%d/%d" % t.count("numeric"),
+                        f"{t.seconds:.1f}", "[green]holds[/]" if t.holds else "[bold red]FAILS[/]")
+    out.print(summary)
+    shown = report.checks if args.checks else report.failures
+    if shown:
+        table = Table(title="every check" if args.checks else "failing checks")
         for column, justify in (("theorem", "left"), ("kind", "left"), ("claim", "left"), ("measured", "right"),
-                                ("rel", "center"), ("bound", "right"), ("verdict", "center"), ("s", "right")):
+                                ("rel", "center"), ("bound", "right"), ("verdict", "center")):
             table.add_column(column, justify=justify, overflow="fold")
-        for t, checks in results:
-            for c in checks:
-                verdict = "[green]holds[/]" if c.holds else "[bold red]FAILS[/]"
-                table.add_row(t.id, c.kind, c.claim, _format(c.measured), c.relation, _format(c.bound), verdict,
-                              f"{c.seconds:.2f}")
+        for c in shown:
+            table.add_row(c.theorem, c.kind, c.claim, format_value(c.measured), c.relation, format_value(c.bound),
+                          "[green]holds[/]" if c.holds else "[bold red]FAILS[/]")
         out.print(table)
-        failed = sum(not c.holds for _, checks in results for c in checks)
-        total = sum(len(checks) for _, checks in results)
-        out.print(f"{total - failed} of {total} checks hold" + ("" if all_hold else f"; {failed} FAIL"))
-    return EXIT_OK if all_hold else EXIT_FAILED
+    failed, total = len(report.failures), len(report.checks)
+    out.print(f"{total - failed} of {total} checks hold" + ("" if report.holds else f"; {failed} FAIL"))
+    return EXIT_OK if report.holds else EXIT_FAILED
 
 
 def cmd_cite(args, out: Console, err: Console) -> int:
@@ -272,7 +265,8 @@ def parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="run the symbolic and numeric checks (all theorems by default)")
     verify.add_argument("ids", nargs="*", metavar="ID")
     verify.add_argument("--seed", type=_seed, default=0, help="PRNG seed of the experiments (default 0)")
-    verify.add_argument("--json", action="store_true", help="print the checks as JSON on stdout")
+    verify.add_argument("--json", action="store_true", help="print the checks as JSON on stdout (schema 2)")
+    verify.add_argument("--checks", action="store_true", help="print every check, not only the failing ones")
     verify.set_defaults(run=cmd_verify)
     cite = sub.add_parser("cite", help="how to cite a theorem and its module")
     cite.add_argument("id", metavar="ID")

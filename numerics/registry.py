@@ -10,15 +10,17 @@ The contract of a result module ``numerics/<path>.py`` (same dotted path as its 
   key all the same and says that it is unused);
 * ``checks(result, config) -> list[Check]``.
 
-A theorem's modules are its ``module`` and its ``parts``; the first gets the seed's key, part ``i`` the key folded
-with ``i``. Timing belongs here, not to the modules: a check that carries no time of its own gets the time of the
-experiment that produced it. :func:`run` is what ``mathai verify`` and the tests call.
+A theorem's modules are its ``module`` and its ``parts`` (``numerics.<path>``; a third-party theorem names its own
+in ``Theorem.experiments``); the first gets the seed's key, part ``i`` the key folded with ``i``. Timing belongs
+here, not to the modules: a :class:`NumericRun` records the seconds of one experiment and its checks once, and a
+check's own ``seconds`` stay 0 unless it timed itself. :func:`run` is what ``mathai verify`` and the tests call.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Iterator
 
@@ -36,20 +38,27 @@ class ContractError(TypeError):
 
 
 def result_module(name: str) -> ModuleType | None:
-    """``numerics.<name>`` if it exists (``None`` otherwise), checked against the contract."""
-    module = optional_module(f"numerics.{name}")
+    """The module ``name`` (dotted, e.g. ``numerics.frobenius``) if it exists, ``None`` otherwise, checked against
+    the contract."""
+    module = optional_module(name)
     if module is None:
         return None
     missing = [attribute for attribute in CONTRACT if not hasattr(module, attribute)]
     if missing:
-        raise ContractError(f"numerics.{name} lacks {', '.join(missing)} (every result module defines "
+        raise ContractError(f"{name} lacks {', '.join(missing)} (every result module defines "
                             f"{', '.join(CONTRACT)})")
     return module
 
 
+def module_names(theorem: Theorem) -> tuple[str, ...]:
+    """The dotted names of ``theorem``'s numeric modules: ``Theorem.experiments`` if given, else
+    ``numerics.<m>`` for each of its modules (module, then parts)."""
+    return tuple(getattr(theorem, "experiments", ())) or tuple(f"numerics.{m}" for m in theorem.modules)
+
+
 def result_modules(theorem: Theorem) -> tuple[ModuleType, ...]:
     """The numeric modules of ``theorem`` (its module, then its parts), those that exist."""
-    modules = tuple(m for m in (result_module(name) for name in theorem.modules) if m is not None)
+    modules = tuple(m for m in (result_module(name) for name in module_names(theorem)) if m is not None)
     for module in modules:
         if module.ID != theorem.id:
             raise ContractError(f"{module.__name__}.ID is {module.ID!r}, but it is a module of {theorem.id!r}")
@@ -61,14 +70,28 @@ def part_key(key: jax.Array, index: int) -> jax.Array:
     return key if index == 0 else jax.random.fold_in(key, index)
 
 
-def module_checks(module: ModuleType, key: jax.Array, config=None) -> list[Check]:
-    """``checks(experiment(config, key), config)`` at ``config`` (default: ``Config()``); checks without a time of
-    their own get the experiment's seconds."""
+@dataclass(frozen=True)
+class NumericRun:
+    """One numeric module's experiment and checks: the module's dotted name, its checks, and the seconds of the
+    experiment and checks together (stored once, not on every check)."""
+
+    module: str
+    checks: tuple[Check, ...]
+    seconds: float
+
+
+def module_run(module: ModuleType, key: jax.Array, config=None) -> NumericRun:
+    """``checks(experiment(config, key), config)`` at ``config`` (default: ``Config()``), timed."""
     config = module.Config() if config is None else config
     start = time.perf_counter()
-    checks = module.checks(module.experiment(config, key), config)
-    elapsed = time.perf_counter() - start
-    return [c if c.seconds else dataclasses.replace(c, seconds=elapsed) for c in checks]
+    checks = tuple(module.checks(module.experiment(config, key), config))
+    return NumericRun(module.__name__, checks, time.perf_counter() - start)
+
+
+def numeric_runs(theorem: Theorem, seed: int) -> list[NumericRun]:
+    """The runs of the theorem's numeric modules at ``seed``, each at its default config."""
+    key = jax.random.key(seed)
+    return [module_run(module, part_key(key, index)) for index, module in enumerate(result_modules(theorem))]
 
 
 def symbolic_checks(theorem: Theorem) -> Iterator[Check]:
@@ -81,9 +104,7 @@ def symbolic_checks(theorem: Theorem) -> Iterator[Check]:
 
 def numeric_checks(theorem: Theorem, seed: int) -> list[Check]:
     """The theorem's numeric checks at ``seed``, at each module's default config."""
-    key = jax.random.key(seed)
-    return [check for index, module in enumerate(result_modules(theorem))
-            for check in module_checks(module, part_key(key, index))]
+    return [check for run in numeric_runs(theorem, seed) for check in run.checks]
 
 
 def run(theorem: Theorem, seed: int = 0) -> list[Check]:

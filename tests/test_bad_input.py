@@ -34,8 +34,9 @@ def test_an_id_named_twice_or_by_its_alias_runs_once(capsys, monkeypatch):
     from numerics import registry
 
     runs = []
-    monkeypatch.setattr(registry, "run", lambda theorem, seed: runs.append(theorem.id)
-                        or [numeric(theorem.id, "c", 0.0, "<=", 1.0)])
+    monkeypatch.setattr(registry, "symbolic_checks", lambda theorem: iter(()))
+    monkeypatch.setattr(registry, "numeric_runs", lambda theorem, seed: runs.append(theorem.id)
+                        or [registry.NumericRun("m", (numeric(theorem.id, "c", 0.0, "<=", 1.0),), 0.0)])
     status, out, _ = run(capsys, "verify", "frobenius", "trace-identity", "frobenius", "--json")
     assert status == cli.EXIT_OK and runs == ["frobenius"]
     assert [t["id"] for t in json.loads(out)["theorems"]] == ["frobenius"]
@@ -71,6 +72,6 @@ def test_ctrl_c_ends_with_one_line_and_exit_130(capsys, monkeypatch):
     def interrupted(theorem, seed):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(registry, "run", interrupted)
+    monkeypatch.setattr(registry, "numeric_runs", interrupted)
     status, _, err = run(capsys, "verify", "frobenius", "--json")
     assert status == cli.EXIT_INTERRUPTED == 130 and err.strip() == "mathai: interrupted"

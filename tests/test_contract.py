@@ -20,27 +20,18 @@ from numerics import registry
 from theorems import all_theorems
 from theorems.core import Check
 
-CASES = [pytest.param(theorem, index, name, id=name, marks=getattr(pytest.mark, theorem.id))
-         for theorem in all_theorems() for index, name in enumerate(theorem.modules)]
-SEED = 0
-_runs: dict[str, object] = {}
+CASES = [pytest.param(theorem, index, name, id=name.removeprefix("numerics."), marks=getattr(pytest.mark, theorem.id))
+         for theorem in all_theorems() for index, name in enumerate(registry.module_names(theorem))]
+SEED = 0  # the seed of the shared small run (tests/conftest.py)
 
 
 @pytest.fixture
 def module(name):
-    """The numeric module ``numerics.<name>``, checked against the contract's names (imported here, not at
-    collection, so that one broken module fails its own tests only)."""
+    """The numeric module ``name``, checked against the contract's names (imported here, not at collection, so
+    that one broken module fails its own tests only)."""
     found = registry.result_module(name)
-    assert found is not None, f"numerics.{name} does not exist"
+    assert found is not None, f"{name} does not exist"
     return found
-
-
-def small_run(index, module):
-    """The module's experiment at ``Config.small()`` and the seed's key (part ``index``), run once per session."""
-    if module.__name__ not in _runs:
-        config = module.Config.small()
-        _runs[module.__name__] = module.experiment(config, registry.part_key(jax.random.key(SEED), index))
-    return _runs[module.__name__]
 
 
 @pytest.mark.parametrize("theorem, index, name", CASES)
@@ -55,8 +46,8 @@ def test_module_keeps_the_contract(theorem, index, module):
 
 
 @pytest.mark.parametrize("theorem, index, name", CASES)
-def test_experiment_is_reproducible_for_a_fixed_key(theorem, index, module):
-    first = small_run(index, module)
+def test_experiment_is_reproducible_for_a_fixed_key(theorem, index, module, small_run):
+    first = small_run(module)
     again = module.experiment(module.Config.small(), registry.part_key(jax.random.key(SEED), index))
     for field in dataclasses.fields(module.Result):
         a, b = np.asarray(getattr(first, field.name)), np.asarray(getattr(again, field.name))
@@ -64,16 +55,16 @@ def test_experiment_is_reproducible_for_a_fixed_key(theorem, index, module):
 
 
 @pytest.mark.parametrize("theorem, index, name", CASES)
-def test_every_check_holds_at_the_small_config(theorem, index, module):
-    checks = module.checks(small_run(index, module), module.Config.small())
+def test_every_check_holds_at_the_small_config(theorem, index, module, small_run):
+    checks = module.checks(small_run(module), module.Config.small())
     assert checks and all(c.theorem == theorem.id for c in checks)
     failing = [f"{c.claim}: {c.measured} {c.relation} {c.bound}" for c in checks if not c.holds]
     assert not failing
 
 
 @pytest.mark.parametrize("theorem, index, name", CASES)
-def test_every_check_survives_the_json_round_trip(theorem, index, module):
-    for check in module.checks(small_run(index, module), module.Config.small()):
+def test_every_check_survives_the_json_round_trip(theorem, index, module, small_run):
+    for check in module.checks(small_run(module), module.Config.small()):
         text = json.dumps(check.as_json(), allow_nan=False)
         assert Check.from_json(theorem.id, json.loads(text)) == check
 

@@ -1,0 +1,119 @@
+"""What ``mathai.verify`` returns: the checks of each theorem, its summary, and the JSON of ``mathai verify --json``.
+
+A :class:`Report` holds one :class:`TheoremReport` per theorem verified. Every verdict in it is a
+:class:`~theorems.core.Check`'s own ``holds``, computed from what was measured; nothing here invents another notion
+of "passed". The JSON is versioned by ``schema``; an experiment's seconds are stored once per theorem
+(``experiment_seconds``), a check's ``seconds`` only when it timed itself (a proof step).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+from theorems.core import Check, Theorem
+
+SCHEMA = 2
+
+
+@dataclass(frozen=True)
+class TheoremReport:
+    """The checks of one theorem: its proofs (with their own seconds), then its numeric checks, and the seconds of
+    its experiments together."""
+
+    theorem: Theorem
+    checks: tuple[Check, ...]
+    experiment_seconds: float
+
+    @property
+    def holds(self) -> bool:
+        return all(c.holds for c in self.checks)
+
+    def count(self, kind: str) -> tuple[int, int]:
+        """(held, total) of the checks of ``kind`` ("symbolic" or "numeric")."""
+        of_kind = [c for c in self.checks if c.kind == kind]
+        return sum(c.holds for c in of_kind), len(of_kind)
+
+    @property
+    def failures(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.holds)
+
+    @property
+    def seconds(self) -> float:
+        """Proof steps plus experiments."""
+        return sum(c.seconds for c in self.checks if c.kind == "symbolic") + self.experiment_seconds
+
+    def as_json(self) -> dict:
+        return {"id": self.theorem.id, "title": self.theorem.title, "holds": self.holds,
+                "seeded": getattr(self.theorem, "seeded", True),
+                "experiment_seconds": self.experiment_seconds, "checks": [c.as_json() for c in self.checks]}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every theorem verified at one seed."""
+
+    seed: int
+    theorems: tuple[TheoremReport, ...]
+
+    @property
+    def holds(self) -> bool:
+        return all(t.holds for t in self.theorems)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(c for t in self.theorems for c in t.checks)
+
+    @property
+    def failures(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.holds)
+
+    def __getitem__(self, theorem_id: str) -> TheoremReport:
+        for t in self.theorems:
+            if t.theorem.id == theorem_id:
+                return t
+        raise KeyError(f"{theorem_id!r} is not in this report; it has {', '.join(self.ids)}")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.theorem.id for t in self.theorems)
+
+    def as_json(self) -> dict:
+        """The document ``mathai verify --json`` prints (``schema`` 2)."""
+        return {"schema": SCHEMA, "seed": self.seed, "holds": self.holds,
+                "theorems": [t.as_json() for t in self.theorems]}
+
+    def __repr__(self) -> str:
+        held = sum(c.holds for c in self.checks)
+        verdict = "holds" if self.holds else f"{len(self.failures)} FAIL"
+        return (f"Report(seed={self.seed}, theorems={list(self.ids)}, {held}/{len(self.checks)} checks hold: "
+                f"{verdict})")
+
+    def _repr_html_(self) -> str:
+        """A table for Jupyter: one row per theorem, then every failing check in full (failures first)."""
+        rows = "".join(
+            f"<tr><td><code>{t.theorem.id}</code></td><td>{html.escape(t.theorem.title)}</td>"
+            f"<td>{'%d/%d' % t.count('symbolic')}</td><td>{'%d/%d' % t.count('numeric')}</td>"
+            f"<td>{t.seconds:.1f}</td><td>{'holds' if t.holds else '<b>FAILS</b>'}</td></tr>"
+            for t in sorted(self.theorems, key=lambda t: t.holds))
+        failing = "".join(
+            f"<tr><td><code>{c.theorem}</code></td><td>{html.escape(c.claim)}</td><td>{format_value(c.measured)}"
+            f"</td><td>{html.escape(c.relation)}</td><td>{format_value(c.bound)}</td></tr>" for c in self.failures)
+        head = ("<tr><th>id</th><th>title</th><th>symbolic</th><th>numeric</th><th>s</th><th>verdict</th></tr>")
+        out = f"<p>mathai verify, seed {self.seed}</p><table>{head}{rows}</table>"
+        if failing:
+            out += ("<p>Failing checks</p><table><tr><th>theorem</th><th>claim</th><th>measured</th><th>rel</th>"
+                    f"<th>bound</th></tr>{failing}</table>")
+        return out
+
+
+def format_value(value) -> str:
+    """A measured value or bound in 4 significant digits; an interval as [lo, hi]; nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return f"[{format_value(value[0])}, {format_value(value[1])}]"
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return str(value)
+    return f"{value:.4g}"
