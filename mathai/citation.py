@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from theorems.core import Theorem
+from theorems.core import Theorem, bibtex_entry, bibtex_escape
+from theorems.notation import split_math
 
 ROOT = Path(__file__).resolve().parent.parent
 """The source tree (the package is installed in editable mode; a wheel has no CITATION.cff and uses defaults)."""
@@ -29,6 +30,7 @@ class Software:
     authors: tuple[str, ...]
     url: str = ""
     license: str = ""
+    year: str = ""
 
     @property
     def short_title(self) -> str:
@@ -75,7 +77,8 @@ def read_citation_cff(path: Path = ROOT / "CITATION.cff") -> Software:
                   for a in authors) or ("The mathai developers",)
     version = __version__ if __version__ != "0+unknown" else flat.get("version", __version__)
     return Software(title=flat.get("title", "mathai"), version=version, authors=names,
-                    url=flat.get("repository-code", flat.get("url", "")), license=flat.get("license", ""))
+                    url=flat.get("repository-code", flat.get("url", "")), license=flat.get("license", ""),
+                    year=flat.get("date-released", "")[:4])
 
 
 def module_paths(theorem: Theorem) -> dict[str, str]:
@@ -86,32 +89,26 @@ def module_paths(theorem: Theorem) -> dict[str, str]:
             "tests": f"pytest -m {theorem.id}"}
 
 
-def _bibtex_escape(text: str) -> str:
-    return text.replace("&", r"\&").replace("%", r"\%").replace("#", r"\#")
+def software_bibtex(software: Software, theorem: Theorem | None = None, entry_type: str = "misc") -> str:
+    """The package as a BibTeX entry; with a theorem, keyed ``mathai-<id>`` and naming its modules in the note.
 
-
-def software_bibtex(software: Software, theorem: Theorem | None = None, entry_type: str = "software") -> str:
-    """``@software`` entry for the package; with a theorem, keyed ``mathai-<id>`` and naming its modules.
-
-    ``entry_type="misc"`` is for classic BibTeX styles, which know no ``@software`` (its version goes in the note).
+    ``@misc`` with ``howpublished`` (what plain.bst and biblatex both know); ``entry_type="software"`` gives
+    biblatex's ``@software`` with the same fields. Every field is escaped; the address is CITATION.cff's
+    ``repository-code`` (or ``url``) when it has one.
     """
     key = "mathai" if theorem is None else f"mathai-{theorem.id}"
     title = software.title if theorem is None else f"{software.short_title}: {theorem.title}"
-    fields = {"author": " and ".join("{" + a + "}" for a in software.authors), "title": "{" + title + "}",
-              "version": software.version}
-    if software.url:
-        fields["url"] = software.url
-    notes = [f"version {software.version}"]
+    note = None
     if theorem is not None:
         paths = module_paths(theorem)
-        tt = {name: path.replace("_", r"\_") for name, path in {"id": theorem.id, **paths}.items()}
-        notes.insert(0, f"theorem id \\texttt{{{tt['id']}}}, modules \\texttt{{{tt['statement']}}} and "
-                        f"\\texttt{{{tt['experiment']}}}")
-    if entry_type != "software" or theorem is not None:
-        fields["note"] = ", ".join(notes)
-    body = ",\n".join(f"  {name} = {{{_bibtex_escape(value) if name == 'title' else value}}}"
-                      for name, value in fields.items())
-    return f"@{entry_type}{{{key},\n{body}\n}}"
+        tt = {name: f"\\texttt{{{bibtex_escape(value)}}}" for name, value in
+              (("id", theorem.id), ("statement", paths["statement"]), ("experiment", paths["experiment"]))}
+        note = f"theorem id {tt['id']}, modules {tt['statement']} and {tt['experiment']}"
+    fields = {"author": " and ".join("{" + bibtex_escape(a) + "}" for a in software.authors),
+              "title": unicode_to_latex(bibtex_escape(title), math=False),
+              "howpublished": f"Python package, version {software.version}", "version": software.version,
+              "year": software.year, "url": software.url or None, "note": note}
+    return bibtex_entry(entry_type, key, fields, tex=("author", "title", "note"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -180,6 +177,12 @@ def escape_text(text: str) -> str:
     return unicode_to_latex(escaped, math=False)
 
 
+def escape_text_with_math(text: str) -> str:
+    """A sentence with ``$...$`` maths (an assumption) as LaTeX: the text escaped, the maths kept as maths."""
+    return "".join(f"${unicode_to_latex(piece, math=True)}$" if is_math else escape_text(piece.replace(r"\$", "$"))
+                   for is_math, piece in split_math(text))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The three formats of `mathai cite`
 # ---------------------------------------------------------------------------------------------------------------
@@ -193,7 +196,7 @@ def as_bibtex(theorem: Theorem, software: Software) -> str:
 def as_latex(theorem: Theorem, software: Software) -> str:
     """A ``theorem`` environment with the generated statement and assumptions, citing both entries."""
     paths = module_paths(theorem)
-    assumptions = "\n".join(f"  \\item {escape_text(a)}" for a in theorem.assumptions)
+    assumptions = "\n".join(f"  \\item {escape_text_with_math(a)}" for a in theorem.assumptions)
     body = f"\\[\n  {theorem.latex()}\n\\]"
     if assumptions:
         body += f"\nwhere\n\\begin{{itemize}}\n{assumptions}\n\\end{{itemize}}"

@@ -73,9 +73,10 @@ def _use_verifier(monkeypatch, theorem_id, verify):
 
     from numerics import registry
 
-    real = registry.numeric_checks
-    monkeypatch.setattr(registry, "numeric_checks", lambda theorem, seed: verify(jax.random.key(seed))
-                        if theorem.id == theorem_id else real(theorem, seed))
+    real = registry.numeric_runs
+    monkeypatch.setattr(registry, "numeric_runs", lambda theorem, seed: [
+        registry.NumericRun("fake", tuple(verify(jax.random.key(seed))), 0.5)]
+        if theorem.id == theorem_id else real(theorem, seed))
 
 
 def _no_proofs(monkeypatch, *checks):
@@ -130,7 +131,7 @@ def test_cite_bibtex_gives_the_reference_and_the_software_with_its_modules(capsy
     status, out, _ = run(capsys, "cite", "frobenius", "--format", "bibtex")
     keys = re.findall(r"@(\w+)\{([^,]+),", out)
     assert status == cli.EXIT_OK
-    assert keys == [("book", "horn2013matrix"), ("software", "mathai-frobenius")]
+    assert keys == [("book", "horn2013matrix"), ("misc", "mathai-frobenius")]
     assert "theorems/frobenius.py" in out and "numerics/frobenius.py" in out
     from mathai import __version__
 
@@ -178,7 +179,8 @@ def test_a_theorem_with_parts_runs_the_numeric_checks_of_every_part(monkeypatch)
 
     theorem = next(t for t in all_theorems() if t.parts)
     seen = []
-    monkeypatch.setattr(registry, "module_checks", lambda module, key: seen.append((module.__name__, key)) or [])
+    monkeypatch.setattr(registry, "module_run", lambda module, key: seen.append((module.__name__, key))
+                        or registry.NumericRun(module.__name__, (), 0.0))
     registry.numeric_checks(theorem, seed=7)
     assert [name for name, _ in seen] == [f"numerics.{m}" for m in theorem.modules]
     data = [jax.random.key_data(key).tolist() for _, key in seen]

@@ -170,16 +170,20 @@ THEOREM = Theorem(
         key="horn2013matrix",
         authors=("Roger A. Horn", "Charles R. Johnson"),
         year=2013,
-        title="Matrix Analysis (2nd ed.), Section 5.2",
+        title="Matrix Analysis",
         venue="Cambridge University Press",
+        edition="Second",
+        note="Section 5.2",
         doi="10.1017/CBO9781139020411",
         entry_type="book",
     ),
     statement=statement,
     assumptions=(
-        "S, T are m x n matrices with real entries (complex form: <S,T>_F = sum S_ij conj(T_ij) = tr(S T^*))",
-        "||S||_F^2 = <S,S>_F = tr(S S^T); the slide's sqrt(sum S_ij^2 + T_ij^2) is the norm of [S T] (a slip)",
-        "floating point: no overflow or underflow; entries drawn with magnitudes in [2^-8, 2^8]",
+        r"$S, T$ are $m \times n$ matrices with real entries (complex form: $\langle S, T\rangle_F = \sum_{ij} "
+        r"S_{ij} \overline{T_{ij}} = \operatorname{tr}(S T^*)$)",
+        r"$\|S\|_F^2 = \langle S, S\rangle_F = \operatorname{tr}(S S^\top)$; the slide's "
+        r"$\sqrt{\sum S_{ij}^2 + T_{ij}^2}$ is the norm of $[S\ T]$ (a slip)",
+        r"floating point: no overflow or underflow; entries drawn with magnitudes in $[2^{-8}, 2^8]$",
     ),
     proofs=(
         prove_symbolic_size,
@@ -192,5 +196,5 @@ THEOREM = Theorem(
         prove_slide_slip,
     ),
     aliases=("frobenius-trace", "trace-identity"),
-    summary="<S,T>_F = sum_ij S_ij T_ij = tr(S T^T), and its complex form",
+    summary="⟨S,T⟩_F = ∑ᵢⱼ Sᵢⱼ Tᵢⱼ = tr(S Tᵀ), and its complex form",
 )

@@ -82,7 +82,9 @@ def notes_page(theorem: Theorem, checks: Sequence[Check], figure_functions: Sequ
             + (f"## Figure{'s' if len(figure_functions) > 1 else ''}\n\n{figures}" if figure_functions else "")
             + f"## Checks\n\n{summary}{table}\n"
             f"## Cite\n\n```bibtex\n{theorem.reference.bibtex()}\n\n{software_bibtex(software, theorem)}\n"
-            f"```\n\n`mathai cite {theorem.id} --format latex` gives the statement as a LaTeX theorem, "
+            f"```\n\nWith biblatex, the same software entry as `@software` (use one of the two):\n\n"
+            f"```bibtex\n{software_bibtex(software, theorem, entry_type='software')}\n```\n\n"
+            f"`mathai cite {theorem.id} --format latex` gives the statement as a LaTeX theorem, "
             f"`--format markdown` as Markdown.\n")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 from typing import Callable, Sequence
 
-from mathai.citation import escape_text
+from mathai.citation import escape_text, escape_text_with_math
 from mathai.paper.locations import experiment_file, statement_file
 from mathai.paper.markup import GENERATED_NOTICE, markdown_to_latex, texttt
 from mathai.paper.tables import verdict_table_tex
@@ -17,7 +17,7 @@ from theorems.registry import optional_module
 
 def statement_tex(theorem: Theorem) -> str:
     """The theorem environment: title, citation, ``sympy.latex`` of the statement, assumptions."""
-    assumptions = "\n".join(f"  \\item {escape_text(a)}" for a in theorem.assumptions)
+    assumptions = "\n".join(f"  \\item {escape_text_with_math(a)}" for a in theorem.assumptions)
     body = f"\\begin{{equation*}}\n  {theorem.latex()}\n\\end{{equation*}}\n"
     if assumptions:
         body += f"{{\\upshape where\n\\begin{{itemize}}\n{assumptions}\n\\end{{itemize}}}}\n"

@@ -89,6 +89,7 @@ import sympy as sp
 from theorems.core import Check, Reference, Theorem, prove_equal, prove_true
 from theorems.in_context import positional_heads
 from theorems.in_context.moments import phases, rotation_moments, unit_conjugate, unitary_moments
+from theorems.notation import symbol
 
 ID = "sander2024"
 
@@ -126,9 +127,13 @@ step_ratio = sp.Symbol("r", positive=True)
 loss_excess = T * (step_ratio - 1) ** 2 / (d - 1)
 """$\\mathcal L(r\\eta^\\star)/\\mathcal L(\\eta^\\star) - 1$ (unitary law)."""
 
-statement = sp.And(sp.Eq(sp.Symbol("eta^*"), optimal_step),
-                   sp.Eq(sp.Symbol("L(eta^*)"), minimal_loss),
-                   sp.Eq(sp.Symbol("E|eta^* G - W|_F^2/|W|_F^2"), relative_error))
+eta_star = symbol("eta_star", r"\eta^\star", "η*", positive=True)
+loss_at_star = symbol("loss_at_eta_star", r"\mathcal{L}(\eta^\star)", "ℒ(η*)", positive=True)
+relative_error_at_star = symbol("relative_estimation_error",
+                                r"\frac{\mathbb{E}\|\eta^\star G - W\|_F^2}{\|W\|_F^2}",
+                                "𝔼‖η*G − W‖²_F / ‖W‖²_F", positive=True)
+statement = sp.And(sp.Eq(eta_star, optimal_step), sp.Eq(loss_at_star, minimal_loss),
+                   sp.Eq(relative_error_at_star, relative_error))
 """Unitary law: $\\eta^\\star = 1/(T+d-1)$, minimal loss $d(d-1)/(T+d-1)$, relative error $(d-1)/(T+d-1)$."""
 
 
@@ -317,7 +322,7 @@ def prove_rotation_recurrence() -> Check:
 
 THEOREM = Theorem(
     id=ID,
-    title="A linear transformer trained on s_(t+1) = W s_t estimates W in context by one gradient step",
+    title="In-context autoregression: a linear transformer estimates W by one gradient step",
     module="in_context.autoregression",
     reference=Reference(
         key="sander2024incontext",
@@ -330,12 +335,15 @@ THEOREM = Theorem(
     ),
     statement=statement,
     assumptions=(
-        "s_(t+1) = W s_t; augmented tokens e_t = (0, s_t, s_(t-1)); one causal linear attention layer",
-        "unitary law: W = diag(exp(i theta_j)), theta_j i.i.d. uniform on [0, 2 pi), |s_0j| = 1 (complex)",
-        "rotation-block law: W = diag(R(theta_b)), real, d = 2m, each 2-block of s_0 a unit vector",
-        "loss E|Gamma s_T - s_(T+1)|^2 without the factor 1/2; Gamma = eta sum_(t=1)^T s_t s_(t-1)^*",
-        "non-augmented: tokens s_t, H heads diag(a_h), diag(b_h), positional matrix P, query s_(m-1) (see "
-        "theorems.in_context.positional_heads); s_0 = 1_d",
+        r"$s_{t+1} = W s_t$; augmented tokens $e_t = (0, s_t, s_{t-1})$; one causal linear attention layer",
+        r"unitary law: $W = \operatorname{diag}(e^{i\theta_j})$, $\theta_j$ i.i.d. uniform on $[0, 2\pi)$, "
+        r"$|s_{0j}| = 1$ (complex)",
+        r"rotation-block law: $W = \operatorname{diag}(R(\theta_b))$, real, $d = 2m$, each $2$-block of $s_0$ a "
+        r"unit vector",
+        r"loss $\mathcal{L}(\eta) = \mathbb{E}\|\Gamma s_T - s_{T+1}\|^2$ without the factor $1/2$; "
+        r"$\Gamma = \eta G$, $G = \sum_{t=1}^{T} s_t s_{t-1}^*$",
+        r"non-augmented: tokens $s_t$, $H$ heads $\operatorname{diag}(a_h)$, $\operatorname{diag}(b_h)$, "
+        r"positional matrix $P$, query $s_{m-1}$ (see theorems.in_context.positional_heads); $s_0 = \mathbf{1}_d$",
     ),
     proofs=(
         prove_gradient_step,
@@ -353,6 +361,6 @@ THEOREM = Theorem(
     ),
     aliases=("in-context-autoregression", "sander-peyre-2024"),
     parts=("in_context.positional_heads", "in_context.softmax"),
-    summary="one linear attention layer on augmented tokens is one GD step; eta* = 1/(T+d-1), "
-            "loss d(d-1)/(T+d-1)",
+    summary="one linear attention layer on augmented tokens is one GD step; η* = 1/(T+d−1), "
+            "loss d(d−1)/(T+d−1)",
 )

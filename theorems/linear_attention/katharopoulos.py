@@ -311,13 +311,15 @@ THEOREM = Theorem(
     ),
     statement=statement,
     assumptions=(
-        "A = phi(Q), B = phi(K) in R^{n x m} with positive entries (phi = elu + 1), V in R^{n x d}",
-        "causal form: sums over j <= i; S_i, Z_i the running states",
-        "floating point: |Q|, |K| entries <= 300 in float64 (<= 40 in float32) so the normaliser stays normal",
-        "costs count multiplications, additions and divisions; phi itself (the same in all forms) not counted",
+        r"$A = \phi(Q)$, $B = \phi(K) \in \mathbb{R}^{n \times m}$ with positive entries ($\phi = \mathrm{elu} + 1$), "
+        r"$V \in \mathbb{R}^{n \times d}$",
+        r"causal form: sums over $j \le i$; $S_i$, $Z_i$ the running states",
+        r"floating point: $|Q|$, $|K|$ entries $\le 300$ in float64 ($\le 40$ in float32) so the normaliser stays "
+        r"normal",
+        r"costs count multiplications, additions and divisions; $\phi$ itself (the same in all forms) not counted",
     ),
     proofs=(prove_associativity, prove_normaliser, prove_causal, prove_recurrence, prove_explicit_sizes,
             prove_feature_map_positive, prove_cost_orders, prove_crossover, prove_mean_feature),
     aliases=("linear-attention", "transformers-are-rnns"),
-    summary="phi(Q)(phi(K)^T V) = (phi(Q)phi(K)^T)V with its normaliser; causal form is an RNN; O(n^2) -> O(n)",
+    summary="φ(Q)(φ(K)ᵀV) = (φ(Q)φ(K)ᵀ)V with its normaliser; causal form is an RNN; O(n²) → O(n)",
 )

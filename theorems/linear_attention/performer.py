@@ -19,6 +19,7 @@ import sympy as sp
 
 from theorems.core import Check, Reference, Theorem, prove_equal, prove_true
 from theorems.linear_attention.forms import d, gaussian_mean, w
+from theorems.notation import Expectation
 
 ID = "choromanski2021"
 
@@ -43,10 +44,10 @@ def _sq(f):
 
 _W = sp.IndexedBase("w", real=True)
 statement = sp.Eq(sp.exp(_sq(X[k_] * Y[k_])),
-                  sp.Function("E_w")(sp.exp(_sq(_W[k_] * X[k_]) - _sq(X[k_]**2) / 2)
-                                     * sp.exp(_sq(_W[k_] * Y[k_]) - _sq(Y[k_]**2) / 2)),
+                  Expectation(sp.exp(_sq(_W[k_] * X[k_]) - _sq(X[k_]**2) / 2)
+                                     * sp.exp(_sq(_W[k_] * Y[k_]) - _sq(Y[k_]**2) / 2), w),
                   evaluate=False)
-"""Lemma 1 (E_w the expectation over w ~ N(0, I_d)); proved by :func:`prove_gaussian_mgf` and
+r"""Lemma 1 ($\mathbb E_w$ the expectation over $w \sim \mathcal N(0, I_d)$); proved by :func:`prove_gaussian_mgf` and
 :func:`prove_positive_features`."""
 
 
@@ -109,11 +110,11 @@ THEOREM = Theorem(
     ),
     statement=statement,
     assumptions=(
-        "w ~ N(0, I_d); m i.i.d. features (orthogonal features compared numerically)",
-        "relative MSE (exp(|x+y|^2) - 1)/m; the sample MSE is checked for |x + y| <= 1 only (log-normal tails)",
-        "softmax attention exp(q.k/sqrt(d)) uses x = q/d^(1/4), y = k/d^(1/4)",
+        r"$w \sim \mathcal{N}(0, I_d)$; $m$ i.i.d. features (orthogonal features compared numerically)",
+        r"relative MSE $(e^{|x+y|^2} - 1)/m$; the sample MSE is checked for $|x + y| \le 1$ only (log-normal tails)",
+        r"softmax attention $\exp(q \cdot k/\sqrt{d})$ uses $x = q/d^{1/4}$, $y = k/d^{1/4}$",
     ),
     proofs=(prove_gaussian_mgf, prove_positive_features, prove_relative_mse, prove_explicit_dimension_two),
     aliases=("performer", "favor+"),
-    summary="exp(x.y) = E[exp(w.x - |x|^2/2) exp(w.y - |y|^2/2)], relative MSE (e^{|x+y|^2} - 1)/m",
+    summary="exp(x·y) = 𝔼_w[exp(w·x − |x|²/2) exp(w·y − |y|²/2)], relative MSE (exp|x+y|² − 1)/m",
 )

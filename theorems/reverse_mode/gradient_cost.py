@@ -64,6 +64,7 @@ from __future__ import annotations
 import sympy as sp
 
 from theorems.core import Check, Reference, Theorem, prove_equal, prove_true
+from theorems.notation import symbol
 from theorems.reverse_mode import elementary, symbolic_network
 
 ID = "linnainmaa1970"
@@ -80,16 +81,20 @@ BAUR_STRASSEN = 3
 GRIEWANK_WALTHER = 4
 """ω of the cheap gradient principle, arithmetic operations."""
 
-OPS_grad, NS_grad, NS_E, OPS_fwd = sp.symbols(r"OPS_{\nabla{}E} NS_{\nabla{}E} NS_E OPS_{fwd}", positive=True)
+OPS_grad = symbol("OPS_grad", r"\mathrm{OPS}(\nabla E)", "OPS(∇E)", positive=True)
+NS_grad = symbol("NS_grad", r"\mathrm{NS}(\nabla E)", "NS(∇E)", positive=True)
+NS_E = symbol("NS_E", r"\mathrm{NS}(E)", "NS(E)", positive=True)
+OPS_fwd = symbol("OPS_fwd", r"\mathrm{OPS}_{\mathrm{fwd}}(\nabla E)", "OPS_fwd(∇E)", positive=True)
 statement = sp.And(
     sp.Le(OPS_grad, TALLY_CONSTANT * K),
     sp.Le(NS_grad, BAUR_STRASSEN * NS_E),
     sp.Le(OPS_fwd, TALLY_CONSTANT * d * K),
-    sp.Lt(TALLY_CONSTANT * K, forward_differences),
+    sp.Implies(sp.Gt(d, TALLY_CONSTANT - 1), sp.Lt(TALLY_CONSTANT * K, forward_differences), evaluate=False),
     evaluate=False,
 )
 r"""$\mathrm{OPS}(\nabla E)\le 5K$, $\mathrm{NS}(\nabla E)\le 3\,\mathrm{NS}(E)$, forward mode $\le 5dK$, and
-reverse mode beats forward differences $K(d+1)$ (for $d > 4$)."""
+reverse mode beats forward differences $K(d+1)$ when $d > 4$ (the condition is part of the statement: for $d \le 4$,
+$5K \ge K(d+1)$)."""
 
 _t = sp.Symbol("t", positive=True)
 
@@ -213,17 +218,23 @@ THEOREM = Theorem(
         authors=("Seppo Linnainmaa",),
         year=1976,
         title="Taylor expansion of the accumulated rounding error",
-        venue="BIT Numerical Mathematics 16(2), 146-160 (from the author's 1970 master's thesis, U. Helsinki)",
+        venue="BIT Numerical Mathematics",
+        volume="16",
+        number="2",
+        pages="146--160",
+        note="From the author's 1970 master's thesis, University of Helsinki",
         doi="10.1007/BF01931367",
     ),
     statement=statement,
     assumptions=(
-        "E: R^d -> R computed by a straight-line program of K elementary operations (+, -, x, reciprocal, exp, "
-        "log, tanh, sigmoid, sin, sqrt, ...), each derivative computable in O(1) from the argument and value",
-        "counting: every scalar operation is one (adjoint updates a += ... included), transcendentals one each; "
-        "Baur-Strassen (1983, doi:10.1016/0304-3975(83)90110-X) count non-scalar products only (constant 3); "
-        "Griewank-Walther (2008, Evaluating Derivatives, SIAM, §4.6) give omega <= 4 (OPS), <= 5 (TIME)",
-        "reverse mode stores the forward values: memory O(K) unless recomputed (checkpointing)",
+        r"$E\colon \mathbb{R}^d \to \mathbb{R}$ computed by a straight-line program of $K$ elementary operations "
+        r"($+$, $-$, $\times$, reciprocal, exp, log, tanh, sigmoid, sin, sqrt, ...), each derivative computable in "
+        r"$O(1)$ from the argument and value",
+        r"counting: every scalar operation is one (adjoint updates $\bar a \mathrel{+}= \dots$ included), "
+        r"transcendentals one each; Baur-Strassen (1983, doi:10.1016/0304-3975(83)90110-X) count non-scalar "
+        r"products only (constant $3$); Griewank-Walther (2008, Evaluating Derivatives, SIAM, §4.6) give "
+        r"$\omega \le 4$ (OPS), $\omega \le 5$ (TIME)",
+        r"reverse mode stores the forward values: memory $O(K)$ unless recomputed (checkpointing)",
     ),
     proofs=(
         prove_backward_tanh,
@@ -237,6 +248,6 @@ THEOREM = Theorem(
         prove_graph_count_ratio,
     ),
     aliases=("reverse-mode", "cheap-gradient"),
-    summary="grad of a K-op function in <= cK ops (c = 5 all ops here, 3 non-scalar), vs K(d+1) for finite "
-            "differences",
+    summary="∇E of a K-op function in ≤ cK ops (c = 5 all ops here, 3 non-scalar), vs K(d+1) for finite "
+            "differences (fewer when d > 4)",
 )

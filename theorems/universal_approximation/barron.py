@@ -60,6 +60,7 @@ from __future__ import annotations
 import sympy as sp
 
 from theorems.core import Check, Reference, Theorem, prove_equal, prove_true
+from theorems.notation import symbol
 from theorems.universal_approximation.network import kappa, p, x
 
 ID = "barron1993"
@@ -69,7 +70,7 @@ C_f = sp.Symbol("C_f", positive=True)
 width = sp.Symbol("s", positive=True)
 dim = sp.Symbol("d", positive=True, integer=True)
 rho = sp.Symbol("rho", positive=True)
-l2_error = sp.Symbol("\\|f - f(0) - f_p\\|_{L^2(\\mu)}", nonnegative=True)
+l2_error = symbol("l2_error", r"\|f - f(0) - f_p\|_{L^2(\mu)}", "‖f − f(0) − fₚ‖_L²(μ)", nonnegative=True)
 
 
 def barron_bound(radius: sp.Expr = r, norm: sp.Expr = C_f, units: sp.Expr = p) -> sp.Expr:
@@ -259,7 +260,7 @@ def prove_slide_form() -> Check:
 
 THEOREM = Theorem(
     id=ID,
-    title="Barron's 1/sqrt(p) approximation rate",
+    title="Barron's 1/√p approximation rate",
     module="universal_approximation.barron",
     reference=Reference(
         key="barron1993universal",
@@ -267,15 +268,20 @@ THEOREM = Theorem(
         year=1993,
         title="Universal approximation bounds for superpositions of a sigmoidal function",
         venue="IEEE Transactions on Information Theory",
+        volume="39",
+        number="3",
+        pages="930--945",
         doi="10.1109/18.256500",
     ),
     statement=statement,
     assumptions=(
-        "f(x) = int e^{i<omega,x>} f~(omega) d omega (f~ = (2 pi)^-d int f e^{-i<omega,x>} dx), "
-        "C_f = int |omega| |f~(omega)| d omega < oo",
-        "mu a probability measure on the ball B_r = {|x| <= r}; the network adds the constant f(0)",
-        "p step or sigmoidal units: ||f - f(0) - f_p||_{L2(mu)} <= 2 r C_f / sqrt(p); cosine atoms: r C_f/sqrt(p)",
-        "slide's form: r = diam(Omega), L2 of dx/|Omega|, constant f(x0), ||f||_B = C_f",
+        r"$f(x) = \int e^{i\langle \omega, x\rangle} \tilde f(\omega)\, d\omega$ ($\tilde f = (2\pi)^{-d} \int f "
+        r"e^{-i\langle \omega, x\rangle} dx$), $C_f = \int |\omega|\, |\tilde f(\omega)|\, d\omega < \infty$",
+        r"$\mu$ a probability measure on the ball $B_r = \{|x| \le r\}$; the network adds the constant $f(0)$",
+        r"$p$ step or sigmoidal units: $\|f - f(0) - f_p\|_{L^2(\mu)} \le 2 r C_f / \sqrt{p}$; cosine atoms: "
+        r"$r C_f/\sqrt{p}$",
+        r"slide's form: $r = \operatorname{diam}(\Omega)$, $L^2$ of $dx/|\Omega|$, constant $f(x_0)$, "
+        r"$\|f\|_B = C_f$",
     ),
     proofs=(
         prove_gaussian_spectrum_1d,
@@ -290,5 +296,5 @@ THEOREM = Theorem(
         prove_slide_form,
     ),
     aliases=("barron",),
-    summary="p sigmoidal units plus f(0) reach L2(mu) error 2 r C_f / sqrt(p) on the ball of radius r",
+    summary="p sigmoidal units plus f(0) reach L²(μ) error 2 r C_f / √p on the ball of radius r",
 )

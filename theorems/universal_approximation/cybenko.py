@@ -48,15 +48,24 @@ from itertools import product
 import sympy as sp
 
 from theorems.core import Check, Reference, Theorem, prove_equal, prove_true
-from theorems.universal_approximation.network import kappa, network, x
+from theorems.notation import Exists, ForAll, symbol
+from theorems.universal_approximation.network import kappa, network, p, x
 
 ID = "cybenko1989"
 
 f = sp.Function("f")
-epsilon = sp.Symbol("epsilon", positive=True)
+epsilon = symbol("epsilon", r"\varepsilon", "ε", positive=True)
 
-statement = sp.Le(sp.Abs(network - f(x)), epsilon)
-"""$|f_\\theta(x)-f(x)|\\le\\varepsilon$ for every $x\\in\\Omega$, for some $p$ and $\\theta$."""
+Omega = symbol("Omega", r"\Omega", "Ω")
+"""The compact domain $\\Omega \\subset \\mathbb R^d$ (display only)."""
+theta = symbol("theta", r"\theta", "θ")
+"""The parameters $\\theta = (a_s, w_s, b_s)_{s \\le p}$ (display only)."""
+
+error_bound = sp.Le(sp.Abs(network - f(x)), epsilon)
+"""$|f_\\theta(x)-f(x)|\\le\\varepsilon$ at one $x$."""
+statement = ForAll((epsilon,), Exists((p, theta), ForAll((x,), error_bound, Omega)), sp.Interval.open(0, sp.oo))
+r"""$\forall \varepsilon > 0\ \exists p, \theta\ \forall x \in \Omega$: $|f_\theta(x)-f(x)|\le\varepsilon$
+(display only: the quantifiers are :mod:`theorems.notation` records, never evaluated)."""
 
 # ---------------------------------------------------------------------------------------------------------------
 # The staircase bound (quantitative in 1-D).
@@ -180,16 +189,20 @@ THEOREM = Theorem(
         year=1989,
         title="Approximation by superpositions of a sigmoidal function",
         venue="Mathematics of Control, Signals and Systems",
+        volume="2",
+        number="4",
+        pages="303--314",
         doi="10.1007/BF02551274",
     ),
     statement=statement,
     assumptions=(
-        "f continuous on a compact Omega in R^d; sigma continuous sigmoidal (Cybenko) or continuous and not a "
-        "polynomial (Leshno et al. 1993)",
-        "for every epsilon > 0 some p and theta give sup_Omega |f_theta - f| <= epsilon",
-        "sigma(t) = t^k: f_theta is a polynomial of degree <= k, the sup error stalls at E_k(f)",
-        "1-D staircase: h = 1/p, kappa = c/h, sup error <= omega(h/2) + min(2W(1/e)L/kappa, osc/2) "
-        "+ omega(h)(q + sqrt q)/(1 - q), q = exp(-kappa h)",
+        r"$f$ continuous on a compact $\Omega \subset \mathbb{R}^d$; $\sigma$ continuous sigmoidal (Cybenko) or "
+        r"continuous and not a polynomial (Leshno et al. 1993)",
+        r"$\theta = (a_s, w_s, b_s)_{s \le p}$: for every $\varepsilon > 0$ some $p$ and $\theta$ give "
+        r"$\sup_{\Omega} |f_\theta - f| \le \varepsilon$",
+        r"$\sigma(t) = t^k$: $f_\theta$ is a polynomial of degree $\le k$, the sup error stalls at $E_k(f)$",
+        r"1-D staircase: $h = 1/p$, $\kappa = c/h$, sup error $\le \omega(h/2) + \min(2W(1/e)L/\kappa, "
+        r"\mathrm{osc}/2) + \omega(h)(q + \sqrt{q})/(1 - q)$, $q = e^{-\kappa h}$",
     ),
     proofs=(
         prove_polynomial_activation_gives_polynomials,
@@ -201,4 +214,5 @@ THEOREM = Theorem(
     aliases=("cybenko", "universal-approximation"),
     summary="one hidden layer with a non-polynomial activation approximates any continuous function uniformly",
     parts=("universal_approximation.polynomial_activation",),
+    seeded=False,  # the staircases and Remez's E_k(f) are deterministic: the key is unused
 )
