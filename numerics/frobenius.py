@@ -25,7 +25,8 @@ import numpy as np
 from numerics.bridge import to_jax
 from numerics.measure import unit_roundoff
 from numerics.prng import fast_key
-from numerics.validation import require_counts, require_one_of
+from numerics.resources import array_bytes, require_memory
+from numerics.validation import require_counts, require_fields, require_one_of
 from numerics.precision import uses_float64
 from theorems import frobenius as statement
 from theorems.core import Check, numeric
@@ -46,11 +47,27 @@ class Config:
     log2_magnitude: float = 8.0
 
     def __post_init__(self):
+        require_fields(self)
         for shape in self.shapes:
             if len(shape) != 2 or min(shape) < 1:
                 raise ValueError(f"shape {shape!r} is not (m, n) with m, n >= 1")
         require_one_of(self, "dtypes", DTYPES)
         require_counts(self, "batch")
+        require_memory(self, ("shapes", "batch", "dtypes"))
+
+    def peak_bytes(self) -> int:
+        """Estimated peak of ``_measure`` (one program): per dtype the two float64 sample streams of
+        2 batch max(m n) entries, and per shape S and T (batch, m, n) in the dtype, their float64 moduli, and the
+        product S T^* (batch, m, m) in the dtype; all summed."""
+        longest = 2 * self.batch * max(m * n for m, n in self.shapes)
+        total = 0
+        for dtype in self.dtypes:
+            item = np.dtype(dtype).itemsize
+            total += 2 * array_bytes(longest)
+            for m, n in self.shapes:
+                total += 2 * array_bytes(self.batch, m, n, itemsize=item) + 2 * array_bytes(self.batch, m, n)
+                total += array_bytes(self.batch, m, m, itemsize=item)
+        return total
 
     @classmethod
     def small(cls) -> "Config":

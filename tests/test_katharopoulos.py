@@ -280,6 +280,22 @@ def test_exactness_check_fails_for_a_wrong_ratio():
     assert not overflow[0].holds and not overflow[1].holds  # half the rows overflowing at n = 64 and n = 4096
 
 
+def test_chunk_span_checks_fail_for_one_block_or_an_unused_chunk_path():
+    def result(ratio):
+        ratios = np.full((1, 2, 3), ratio)
+        return katharopoulos.Result(
+            output_ratio=ratios, gradient_ratio=ratios, finite=np.ones((1, 2, 3), bool), sizes=np.ones(3),
+            ops=np.ones((4, 3)), xla_flops=np.ones((4, 3)), cost=np.ones((4, 3)), memory_sizes=np.ones(3),
+            memory=np.ones((3, 3)), temp=np.ones((3, 3)), precision_sizes=np.ones(1), float16_overflow=np.ones(1),
+            float16_stabilised_nonfinite=np.ones(1), float16_stabilised_error=np.ones(1), bfloat16_error=np.ones(1))
+
+    one_block = katharopoulos.Config(shapes=((16, 2, 2),), chunk=16)
+    three = katharopoulos.Config(shapes=((33, 2, 2),), chunk=16)
+    assert [c.holds for c in katharopoulos.chunk_span_checks(result(0.5), one_block)] == [False, True]
+    assert [c.holds for c in katharopoulos.chunk_span_checks(result(0.5), three)] == [True, True]
+    assert [c.holds for c in katharopoulos.chunk_span_checks(result(0.0), three)] == [True, False]
+
+
 @pytest.mark.parametrize("kwargs", [dict(shapes=((0, 1, 1),)), dict(chunk=0), dict(input_scale=400.0),
                                     dict(log2_sizes=(4, 5)), dict(memory_log2_sizes=(11,))])
 def test_config_rejects_bad_values(kwargs):

@@ -1,11 +1,13 @@
 """Performer's positive random features (choromanski2021): the statement (SymPy), the closed-form relative MSE
-against samples, a wrong exponent caught, and the orthogonal features' marginals."""
+against samples, a wrong exponent caught, the orthogonal features' marginals and exact MSE (the i.i.d. form
+caught), and the stabilised attention (factors cancel; finite in float32 where the unstabilised one is not)."""
 
 from __future__ import annotations
 
 import math
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 import sympy as sp
@@ -13,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from numerics.linear_attention import performer
+from numerics.linear_attention.forms import linear
 from numerics.prng import fast_key
 from theorems.linear_attention import performer as statement
 
@@ -71,6 +74,57 @@ def test_orthogonal_features_are_marginally_gaussian_norms():
     assert np.allclose(gram, np.eye(4), atol=1e-12)  # each block is orthogonal
     sq = np.sum(w**2, axis=-1).ravel()  # chi^2_4: mean 4, variance 8
     assert abs(sq.mean() - 4) <= Z * math.sqrt(8 / sq.size)
+
+
+def _orthogonal_z(r2, m_, dim=8, trials=20000, iid_form=False):
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal(dim), rng.standard_normal(dim)
+    s = math.sqrt(r2) / np.linalg.norm(x + y)
+    x, y = x * s, y * s
+    with jax.enable_x64(True):
+        w = np.asarray(performer.orthogonal_gaussian(fast_key(jax.random.key(1)), trials * m_, dim))
+    w = w.reshape(trials, m_, dim)
+    est = np.mean(np.exp(w @ x - x @ x / 2) * np.exp(w @ y - y @ y / 2), axis=1)
+    sq = (est / math.exp(x @ y) - 1) ** 2
+    closed = _rel_mse(r2, m_) if iid_form else performer.orthogonal_relative_mse(r2, m_, dim)
+    return abs(sq.mean() - closed) / (sq.std(ddof=1) / math.sqrt(trials))
+
+
+def test_orthogonal_mse_matches_its_closed_form_and_rejects_the_iid_form():
+    """The exact orthogonal MSE holds (|z| <= 6) and the i.i.d. closed form, its wrong neighbour, is rejected."""
+    assert _orthogonal_z(1.0, 8) <= Z
+    assert _orthogonal_z(1.0, 8, iid_form=True) > Z
+    assert np.all(performer.orthogonal_relative_mse(np.array([0.1, 0.5, 1.0]), 8, 8) < _rel_mse(np.array([0.1, 0.5, 1.0]), 8))
+
+
+@jax.jit
+def _both(q, k, v, w):
+    """(unstabilised ratio estimator, stabilised attention with eps = 0, with the official eps)."""
+    scale = q.shape[1] ** -0.25
+    plain = linear(performer.positive_features(w, q * scale), performer.positive_features(w, k * scale), v)
+    return plain, performer.favor_attention(w, q, k, v, eps=0.0), performer.favor_attention(w, q, k, v)
+
+
+def _qkvw(sigma, n=64, d=16, m=32, dtype=jnp.float32):
+    kq, kk, kv, kw = jax.random.split(jax.random.key(0), 4)
+    q, k = (sigma * jax.random.normal(key, (n, d), dtype) for key in (kq, kk))
+    return q, k, jax.random.normal(kv, (n, d), dtype), jax.random.normal(kw, (m, d), dtype)
+
+
+def test_stabiliser_cancels_in_attention():
+    """With eps = 0 the stabilised attention is the unstabilised ratio estimator: the factors cancel (float64, to
+    rounding: relative 1e-12, some hundred ulps for n = 64 sums of exp)."""
+    with jax.enable_x64(True):
+        plain, stable, _ = _both(*_qkvw(0.5, dtype=jnp.float64))
+        assert np.allclose(np.asarray(stable), np.asarray(plain), rtol=1e-12, atol=0)
+
+
+def test_stabilised_attention_is_finite_in_float32_at_large_logits():
+    """Q, K entries N(0, 8^2), d = 16: |x|^2/2 ~ 64, every unstabilised feature e^(w.x - |x|^2/2) is far below
+    float32's range in part of the rows (0/0); the stabilised attention stays finite."""
+    plain, _, stable = _both(*_qkvw(8.0))
+    assert plain.dtype == stable.dtype == jnp.float32
+    assert not np.all(np.isfinite(np.asarray(plain))) and np.all(np.isfinite(np.asarray(stable)))
 
 
 @pytest.mark.parametrize("kwargs", [dict(norms_sq=(1.5,)), dict(features=(12,)), dict(trials=10), dict(z=2.0)])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import platform
 from functools import cache, partial
@@ -62,8 +63,23 @@ def save(figure, name: str, directory: Path) -> list[Path]:
     return paths
 
 
+THREAD_VARIABLES = ("XLA_FLAGS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _cpu_model() -> str:
+    """The processor's model name from /proc/cpuinfo (Linux), '' where there is none."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.split(":")[0].strip() in ("model name", "Model", "cpu model"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
 def versions() -> dict[str, str]:
-    """The versions that decide a figure's bytes."""
+    """The library versions and machine type that decide a figure's bytes (the paper prints these)."""
     import jax
     import numpy
     import sympy
@@ -75,6 +91,19 @@ def versions() -> dict[str, str]:
             "machine": platform.machine()}
 
 
+def provenance() -> dict[str, str]:
+    """What a recomputed figure's bytes depend on (``VERSIONS.json``): :func:`versions`, the processor, the thread
+    settings (CPU count, the CPUs this process may run on, XLA's and the BLAS libraries' thread variables) and
+    JAX's backend. Kept apart from :func:`versions` so that the paper's text does not change with the session's
+    CPU affinity."""
+    import jax
+
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {**versions(), "processor": platform.processor(), "cpu_model": _cpu_model(),
+            "cpu_count": str(os.cpu_count()), "cpu_affinity": str(affinity), "jax_backend": jax.default_backend(),
+            **{name: os.environ.get(name, "") for name in THREAD_VARIABLES}}
+
+
 def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False,
            cache_directory: Path | None = None) -> list[Path]:
     """Draw every figure of ``theorem_id`` into ``directory``; returns the files written."""
@@ -83,7 +112,7 @@ def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False,
     with plt.rc_context(STYLE):
         for function in registry().get(theorem_id, ()):
             written += save(function(load), function.__name__, directory)
-    (directory / "VERSIONS.json").write_text(json.dumps(versions(), indent=1, sort_keys=True) + "\n")
+    (directory / "VERSIONS.json").write_text(json.dumps(provenance(), indent=1, sort_keys=True) + "\n")
     return written
 
 

@@ -26,7 +26,8 @@ from numerics.bridge import to_jax
 from numerics.precision import uses_float64
 from numerics.prng import fast_key
 from numerics.training import check_training, descend
-from numerics.validation import require_counts, require_positive, require_z
+from numerics.resources import COMPLEX128, array_bytes, require_memory
+from numerics.validation import require_counts, require_fields, require_positive, require_z
 from theorems.core import Check, numeric
 from theorems.in_context import positional_heads as statement
 
@@ -67,6 +68,7 @@ class Config:
     structure: float = 1e-3
 
     def __post_init__(self):
+        require_fields(self)
         if self.d < 2 or self.d % 2:
             raise ValueError(f"d must be an even integer >= 2 (orthogonal blocks pair coordinates), got {self.d!r}")
         if self.T < 3:
@@ -86,6 +88,20 @@ class Config:
         require_counts(self, "adam_steps", "polish_steps", "probe_heads", "restarts")
         require_positive(self, "learning_rate", "init_scale", "converged", "structure")
         require_z(self)
+        require_memory(self, ("d", "T", "samples", "chunk", "restarts", "adam_steps", "probe_heads"))
+
+    def peak_bytes(self) -> int:
+        """Estimated peak, summed over the programs. Simulation, per law: a chunk's states (chunk, T + 1, d) and
+        its scores (chunk, T - 1, T, d), complex, and the losses (samples,), float64. Minimisation, per run, vmapped
+        over ``restarts``: the parameters A, B (H <= d, d) and P (T - 1, T), float64, held about 26 times (Adam's
+        two moments, L-BFGS's ten curvature pairs, the best iterate), the closed loss's (T - 1, T, d) terms, and
+        the Adam losses (adam_steps,); the simulated weights A, B (probe_heads, d)."""
+        d, T = self.d, self.T
+        simulation = 2 * (array_bytes(self.chunk, (T + 1) + (T - 1) * T, d, itemsize=COMPLEX128)
+                          + array_bytes(self.samples))
+        params = 2 * d * d + (T - 1) * T
+        minimisation = len(self.runs) * array_bytes(self.restarts, 26 * params + (T - 1) * T * d + self.adam_steps)
+        return simulation + minimisation + array_bytes(2 * self.probe_heads, d)
 
     @classmethod
     def small(cls) -> "Config":
@@ -314,6 +330,32 @@ def positional_weights(P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return current, previous, older
 
 
+def rounding_bound(law: str, A: np.ndarray, B: np.ndarray, P: np.ndarray) -> float:
+    r"""How far below its true value the float64 closed loss at (A, B, P) can come out: $\gamma_K\,\Sigma$.
+
+    The loss is a sum of products of the invariants (:func:`invariants`, :data:`row_loss`), each a sum of products
+    of entries of $C = B^\top A$ and $P$; computed in any order, its error is at most $\gamma_K = Ku/(1-Ku)$
+    ($u = 2^{-53}$) times $\Sigma$, the same sum with every term replaced by its absolute value (Higham, *Accuracy
+    and Stability of Numerical Algorithms*, 2nd ed., Sec. 3.1), where $K$ bounds the roundings along any term's
+    path: $2d$ for an entry of $C$ and its square, $d^2$ for a sum over $C$, $2T$ for the sums over a row of $P$ and
+    over rows, $16$ for the products and the row's few additions. $\Sigma$ is the row loss at $|C| \le |B|^\top|A|$,
+    $|P|$ with the subtracted terms added ($-2p_{m,m}\operatorname{tr}C \to 2|p_{m,m}|\operatorname{tr}|C|$,
+    $S_1^2 - S_2 \to S_1^2 + S_2$)."""
+    C = np.abs(B).T @ np.abs(A)
+    d, T = C.shape[0], P.shape[1]
+    inside, previous, current = (np.asarray(x) for x in row_layout(T))
+    P = np.where(inside, np.abs(P), 0.0)
+    r, pairs = C.sum(axis=1), C[np.arange(d), np.arange(d) ^ 1]
+    others = np.where(previous, 0.0, P)
+    prev, cur = np.sum(np.where(previous, P, 0.0), axis=1), np.sum(np.where(current, P, 0.0), axis=1)
+    s1, s2 = others.sum(axis=1), np.sum(others**2, axis=1)
+    total = s2 * np.sum(C**2) + prev**2 * np.sum(r**2) + 2 * cur * np.trace(C) + d
+    if law == "orthogonal":
+        total = total + 2 * prev * s1 * np.sum(r * pairs) + (s1**2 + s2) * np.sum(pairs**2)
+    K = 2 * d + d * d + 2 * T + 16
+    return float(K * 2.0**-53 / (1 - K * 2.0**-53) * np.sum(total))
+
+
 def structure(law: str, heads: int, A: np.ndarray, B: np.ndarray, P: np.ndarray) -> dict[str, float]:
     """Dimensionless distances of a minimiser from the statement's global-minimum structure (all 0 there)."""
     C = B.T @ A
@@ -347,7 +389,9 @@ def structure(law: str, heads: int, A: np.ndarray, B: np.ndarray, P: np.ndarray)
 
 
 def checks(result: Result, config: Config) -> list[Check]:
-    """Closed forms against simulation (z standard errors); each run at its floor; the minimisers' structure."""
+    """Closed forms against simulation (z standard errors); each run at its floor, two-sided: above it by at most
+    ``converged`` d(T-1), below it by at most the rounding of the computed loss (:func:`rounding_bound`; a loss
+    truly below the floor would refute the theorem); the minimisers' structure."""
     z, d, T = config.z, config.d, config.T
     out = []
     for i, law in enumerate(LAWS):
@@ -361,9 +405,10 @@ def checks(result: Result, config: Config) -> list[Check]:
     scale = config.converged * d * (T - 1)
     for r, (law, heads) in enumerate(zip(result.laws, result.heads)):
         law, heads = str(law), int(heads)
-        out.append(numeric(ID, f"non-augmented, {law}, H={heads}: minimised loss - floor {result.floor[r]:g} "
-                               f"<= {config.converged:g} d(T-1)", result.final_loss[r] - result.floor[r], "<=",
-                           scale))
+        below = rounding_bound(law, result.A[r], result.B[r], result.P[r])
+        out.append(numeric(ID, f"non-augmented, {law}, H={heads}: minimised loss - floor {result.floor[r]:g} in "
+                               f"[-{below:.1e} (float64 rounding), {config.converged:g} d(T-1)]: at the floor, "
+                               f"not below it", result.final_loss[r] - result.floor[r], "in", (-below, scale)))
         for name, value in structure(law, heads, result.A[r], result.B[r], result.P[r]).items():
             out.append(numeric(ID, f"non-augmented, {law}, H={heads}: {name} <= {config.structure:g}", value, "<=",
                                config.structure))

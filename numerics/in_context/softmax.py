@@ -11,8 +11,12 @@ trained model predicts $s_{t+1}$ and how well its prediction map estimates $W$.
 for $t = 0, \dots, T_{\max}$. Every $|s_t| = 1$, so the mean squared error $\mathbb E|\hat s_{t+1} - s_{t+1}|^2$ is
 already relative to $\mathbb E|s_{t+1}|^2 = 1$. $s_0$ is random because a fixed start is something the weights can
 learn instead of reading it from the context (for the linear layer of the same paper a fixed start let training go
-3% below the in-context optimum). Fresh $(W, s_0)$ at every training step. $d = 5$, as in the paper's official code
-for its non-augmented softmax experiment; $T_{\max} = 20$.
+3% below the in-context optimum). Fresh $(W, s_0)$ at every training step. $d = 5$; $T_{\max} = 20$. What this
+shares with the authors' ``non_augmented.py`` (repository ``michaelsdr/ical``) is $d = 5$ (its default ``dim_in``)
+and Haar-orthogonal $W$ (``scipy.stats.ortho_group``), nothing else: there $s_0 = \mathbf 1/\sqrt d$ is fixed, the
+sequences run 50 steps, the training set is a fixed $2^{14}$ sequences, and the one layer is not a softmax
+transformer but 64 heads whose weights are a softmax over the positional embeddings times the unnormalised token
+scores $q^\top k/\sqrt D$.
 
 **Model** (:mod:`numerics.in_context.softmax_transformer`; pure JAX, parameters a dict pytree). Tokens are the
 states themselves (not augmented): $x_t = E s_t + p_t \in \mathbb R^D$, $E \in \mathbb R^{D\times d}$, $p_t$ a
@@ -89,7 +93,8 @@ from numerics.in_context.softmax_transformer import (batch_loss, init_params, ja
 from numerics.precision import uses_float64
 from numerics.prng import fast_key
 from numerics.training import check_training, descend
-from numerics.validation import require_counts, require_positive, require_z
+from numerics.resources import FLOAT32, array_bytes, require_memory
+from numerics.validation import require_counts, require_fields, require_positive, require_z
 from theorems.core import Check, numeric
 from theorems.in_context.autoregression import ID
 
@@ -116,6 +121,7 @@ class Config:
     diverge_factor: float = 1e3
 
     def __post_init__(self):
+        require_fields(self)
         if self.d < 2:
             raise ValueError(f"d must be an integer >= 2, got {self.d!r}")
         if self.max_length < self.d + 1:
@@ -129,6 +135,25 @@ class Config:
         require_counts(self, "layers", "mlp_width", "steps", "batch", "test_samples", "step_samples")
         require_positive(self, "learning_rate", "init_scale", "diverge_factor")
         require_z(self)
+        require_memory(self, ("d", "max_length", "width", "heads", "layers", "mlp_width", "steps", "batch",
+                              "test_samples", "jacobian_samples", "step_samples"))
+
+    def peak_bytes(self) -> int:
+        """Estimated peak, summed over the two programs. Training (float32): the normals (P + steps batch
+        (d^2 + d)) and the sequences (steps, batch, T_max + 2, d), the parameters P held four times (weights,
+        gradient, Adam's moments), a step's activations (batch, T_max + 1, width + mlp_width) and attention scores
+        (batch, heads, T_max + 1, T_max + 1) per layer, kept for the backward pass. Evaluation (float64): sequences
+        (test_samples + step_samples, T_max + 2, d) and W (..., d, d), the activations of the test sequences, and the
+        Jacobians (jacobian_samples, T_max, d, d)."""
+        d, T, D, L = self.d, self.max_length, self.width, self.layers
+        P = (d * D + (T + 1) * D + D * d + 4 * L * D * D + 2 * L * D * self.mlp_width)
+        per_sequence = L * ((T + 1) * (D + self.mlp_width) + self.heads * (T + 1) ** 2)
+        training = array_bytes(4 * P + self.steps * self.batch * (d * d + d + (T + 2) * d)
+                               + self.batch * per_sequence, itemsize=FLOAT32)
+        n = self.test_samples + self.step_samples
+        evaluation = array_bytes(n * ((T + 2) * d + d * d) + self.test_samples * per_sequence
+                                 + self.jacobian_samples * T * d * d)
+        return training + evaluation
 
     @classmethod
     def small(cls) -> "Config":

@@ -65,7 +65,8 @@ from numerics.linear_attention.scaling import count_scaling, memory_scaling, sca
 from numerics.measure import unit_roundoff
 from numerics.precision import uses_float64
 from numerics.prng import fast_key
-from numerics.validation import require_counts, require_positive
+from numerics.resources import array_bytes, require_memory
+from numerics.validation import require_counts, require_fields, require_positive
 from theorems.core import Check, numeric
 from theorems.linear_attention import katharopoulos as statement
 from theorems.rounding import u
@@ -87,6 +88,7 @@ class Config:
     precision_log2_sizes: tuple[int, ...] = (6, 7, 8, 9, 10, 11, 12)
 
     def __post_init__(self):
+        require_fields(self)
         for shape in self.shapes:
             if len(shape) != 3 or min(shape) < 1:
                 raise ValueError(f"shapes must be (n, m, d) with n, m, d >= 1, got {shape!r}")
@@ -99,10 +101,25 @@ class Config:
         if sum(x >= self.fit_from_log2 for x in self.log2_sizes) < 3:
             raise ValueError(f"log2_sizes must have >= 3 values >= fit_from_log2 = {self.fit_from_log2}, got "
                              f"{self.log2_sizes!r}")
-        if len(self.memory_log2_sizes) < 3 or min(self.memory_log2_sizes) < 4:
-            raise ValueError(f"memory_log2_sizes must be >= 3 values >= 4, got {self.memory_log2_sizes!r}")
+        if len(self.memory_log2_sizes) < 3 or min(self.memory_log2_sizes) < 4 or max(self.memory_log2_sizes) > 24:
+            raise ValueError(f"memory_log2_sizes must be >= 3 values in [4, 24], got {self.memory_log2_sizes!r}")
         if not self.precision_log2_sizes or min(self.precision_log2_sizes) < 1 or max(self.precision_log2_sizes) > 16:
             raise ValueError(f"precision_log2_sizes must be values in [1, 16], got {self.precision_log2_sizes!r}")
+        require_memory(self, ("shapes", "chunk", "width", "precision_log2_sizes"))
+
+    def peak_bytes(self) -> int:
+        """Estimated peak (float64), summed over the two programs that run (the scaling programs are compiled, not
+        run). Exactness, vmapped over the shapes, each padded to the bucket (max n, max m, max d): the features and
+        values (n, 2m + 2d), the quadratic form's two n x n matrices, and about ten outputs and gradients per form
+        (n, m + d), and the chunked form's padded blocks: K = ceil(n / chunk) chunks of (chunk, chunk) scores and
+        (chunk, m + d) features and values, with their gradients, twice. Precision: q, k, v, the features and their float16/bfloat16 copies, (2^max, width) each, about
+        ten."""
+        n, m, d = (max(s[t] for s in self.shapes) for t in range(3))
+        padded = -(-n // self.chunk) * self.chunk
+        chunked = 2 * array_bytes(padded, self.chunk + m + d)
+        exactness = len(self.shapes) * (array_bytes(n, 2 * n + 2 * m + 2 * d + 10 * (m + d)) + chunked)
+        precision = 10 * array_bytes(2 ** max(self.precision_log2_sizes), self.width)
+        return exactness + precision
 
     @classmethod
     def small(cls) -> "Config":
@@ -307,7 +324,26 @@ def checks(result: Result, config: Config) -> list[Check]:
                                    result.gradient_ratio[s_idx, causal, slot], "<=", 1.0))
     out.append(numeric(tid, "non-finite outputs or gradients, every form and shape (inputs scaled by "
                             f"{config.input_scale:g})", float(np.sum(~result.finite)), "==", 0.0))
-    return out + scaling_checks(result, config) + precision_checks(result, config)
+    return out + chunk_span_checks(result, config) + scaling_checks(result, config) + precision_checks(result, config)
+
+
+def chunk_span_checks(result: Result, config: Config) -> list[Check]:
+    """The chunked form checked beyond one block. At n <= c it is one masked quadratic block, the quadratic form
+    itself up to summation order (its gradient ratio is then exactly 0); at n > 2c it spans K = ceil(n/c) >= 3
+    chunks and the state of K - 1 earlier chunks enters the last one. So: the longest n spans >= 3 chunks, and at
+    every such n the chunked form's outputs and gradients differ from the quadratic form's by rounding (a zero
+    difference at every entry, of n d outputs rounded along different paths, would mean the chunk path was not
+    taken)."""
+    tid = statement.ID
+    slot = forms_for(True)[1:].index("causal_chunked")
+    spans = [-(-n // config.chunk) for n, _, _ in config.shapes]
+    spanning = [i for i, k in enumerate(spans) if k >= 3]
+    differs = sum(int(result.output_ratio[i, 1, slot] > 0 and result.gradient_ratio[i, 1, slot] > 0)
+                  for i in spanning)
+    return [numeric(tid, f"causal_chunked: chunks of {config.chunk} spanned by the longest n (>= 3: two chunks' "
+                         "state enters a later one)", float(max(spans)), ">=", 3.0),
+            numeric(tid, f"causal_chunked differs from quadratic by rounding (outputs and gradients) at every n "
+                         f"spanning >= 3 chunks ({len(spanning)} shapes)", float(differs), "==", float(len(spanning)))]
 
 
 @uses_float64

@@ -60,7 +60,8 @@ from numerics.measure import loglog_slope
 from numerics.precision import uses_float64
 from numerics.reverse_mode import correctness, counting
 from numerics.reverse_mode.network import ACTIVATIONS, num_params
-from numerics.validation import require_counts, require_one_of, require_positive
+from numerics.resources import array_bytes, require_memory
+from numerics.validation import require_counts, require_fields, require_one_of, require_positive
 from theorems.core import Check, numeric
 from theorems.reverse_mode import gradient_cost as statement
 
@@ -97,11 +98,12 @@ class Config:
     check_correctness: bool = True
 
     def __post_init__(self):
+        require_fields(self)
         if not self.architectures:
             raise ValueError("architectures must name at least one network")
-        for widths in (*self.architectures, self.check_widths):
+        for name, widths in [("architectures", w) for w in self.architectures] + [("check_widths", self.check_widths)]:
             if len(widths) < 2 or min(widths) < 1:
-                raise ValueError(f"architecture {widths!r} must list >= 2 layer widths, each >= 1")
+                raise ValueError(f"{name}: architecture {widths!r} must list >= 2 layer widths, each >= 1")
         require_one_of(self, "activations", ACTIVATIONS)
         require_one_of(self, "check_activation", ACTIVATIONS)
         if "tanh" not in self.activations:
@@ -111,6 +113,19 @@ class Config:
         require_positive(self, "fd_step")
         if not self.fd_step < 1:
             raise ValueError(f"fd_step must be < 1, got {self.fd_step!r}")
+        require_memory(self, ("architectures", "xla", "check_widths", "batch"))
+
+    def peak_bytes(self) -> int:
+        """Estimated peak (float64). The correctness test (counted even when ``check_correctness`` is off: a config
+        that could not run with it on is refused all the same): with
+        d = num_params(check_widths), the basis (d, d) and, vmapped over the d coordinates, the network's activations
+        (batch, sum of widths) three times (central differences and the nested forward mode). The programs XLA
+        compiles (``xla``; compiled, never run, but XLA lays out their buffers and aborts on extents past its
+        range): each one's parameters and activations (batch, sum of widths), twice (loss and gradient)."""
+        compiled = sum(2 * array_bytes(num_params(self.architectures[a]) + self.batch * sum(self.architectures[a]))
+                       for a in self.xla)
+        d = num_params(self.check_widths)
+        return compiled + array_bytes(d, d + 3 * self.batch * sum(self.check_widths))
 
     @classmethod
     def small(cls) -> "Config":

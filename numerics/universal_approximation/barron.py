@@ -59,7 +59,8 @@ from numerics.universal_approximation.quadrature import (QUADRATURE_TOLERANCE, e
                                                          gaussian_spectrum_by_quadrature)
 from numerics.universal_approximation.sampler import network_mse
 from numerics.universal_approximation.targets import centred_gaussian
-from numerics.validation import require_counts, require_positive, require_z
+from numerics.resources import array_bytes, require_memory
+from numerics.validation import require_counts, require_fields, require_positive, require_z
 from theorems.core import Check, numeric
 from theorems.universal_approximation import barron as statement
 
@@ -93,6 +94,7 @@ class Config:
     chunk: int = 25
 
     def __post_init__(self):
+        require_fields(self)
         if not self.dims or min(self.dims) < 1:
             raise ValueError(f"dims must be integers >= 1, got {self.dims!r}")
         if len(self.units) < 3 or min(self.units) < 1 or list(self.units) != sorted(set(self.units)):
@@ -104,6 +106,18 @@ class Config:
         if self.nodes < 8:
             raise ValueError(f"nodes must be an integer >= 8, got {self.nodes!r}")
         require_z(self)
+        require_memory(self, ("dims", "units", "draws", "points", "nodes", "chunk"))
+
+    def peak_bytes(self) -> int:
+        """Estimated peak (float64) of one dimension's program (they run one after another): with U = sum(units)
+        and w = 2 max(dims) + 3 uniforms a unit, the one uniform draw (points (d_max + 1) + draws U w), and per
+        batch of ``chunk`` draws the units' uniforms (U, w) and the projections and three networks' unit values
+        (points, U) four times; the quadrature's (points, 2 nodes) grids, three times."""
+        total, d_max = sum(self.units), max(self.dims)
+        width = 2 * d_max + 3
+        block = array_bytes(self.points * (d_max + 1) + self.draws * total * width)
+        per_chunk = array_bytes(self.chunk, total, width + 4 * self.points)
+        return block + per_chunk + 3 * array_bytes(self.points, 2 * self.nodes)
 
     @classmethod
     def small(cls) -> "Config":

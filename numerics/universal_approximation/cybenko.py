@@ -25,7 +25,8 @@ import numpy as np
 from numerics.precision import uses_float64
 from numerics.universal_approximation.staircase import (TARGETS, least_squares_rms, staircase_bound,
                                                         staircase_errors, staircase_slope)
-from numerics.validation import require_counts, require_one_of, require_positive
+from numerics.resources import array_bytes, require_memory
+from numerics.validation import require_counts, require_fields, require_one_of, require_positive
 from theorems.core import Check, numeric
 from theorems.universal_approximation import cybenko as statement
 
@@ -35,6 +36,13 @@ LSTSQ_SLACK = 1e-9
 """Least squares minimise the residual over all output weights, so their RMS error is at most the staircase's (whose
 weights are one choice); the computed residual of a backward-stable solver is within about m n u ~ 1e-10 of the
 minimum at these sizes (m n <= 2e5 entries), hence the slack. In sup norm the refit can be worse: not claimed."""
+
+
+def staircase_bytes(units: int, per_cell: int) -> int:
+    """Estimated peak (float64) of :func:`staircase_errors` padded to ``units`` nodes (its rows run one after
+    another): the grid (p K + 1) and, for one row, the sigmoids (p K + 1, p) and the target values, twice."""
+    grid = units * per_cell + 1
+    return array_bytes(grid, 2 * units + 4)
 
 
 @dataclass(frozen=True)
@@ -50,11 +58,21 @@ class Config:
     least_squares_max: int = 100
 
     def __post_init__(self):
+        require_fields(self)
         require_one_of(self, "targets", TARGETS)
         if not self.units or min(self.units) < 1:
             raise ValueError(f"units must be integers >= 1, got {self.units!r}")
         require_positive(self, "steepness_factor", "fixed_steepness")
         require_counts(self, "per_cell")
+        require_memory(self, ("units", "per_cell", "least_squares_max"))
+
+    def peak_bytes(self) -> int:
+        """Estimated peak (float64): :func:`staircase_bytes` of the largest size, plus the least-squares refit's
+        design (p K + 1, p + 1) at the largest p <= ``least_squares_max``, three times (the matrix, LAPACK's copy
+        and its workspace)."""
+        fitted = [p for p in self.units if p <= self.least_squares_max]
+        refit = 3 * array_bytes(max(fitted) * self.per_cell + 1, max(fitted) + 1) if fitted else 0
+        return staircase_bytes(max(self.units), self.per_cell) + refit
 
     @classmethod
     def small(cls) -> "Config":

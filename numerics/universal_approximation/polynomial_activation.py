@@ -17,7 +17,8 @@ import numpy as np
 from numerics.precision import uses_float64
 from numerics.remez import remez
 from numerics.universal_approximation import cybenko
-from numerics.validation import require_counts, require_one_of, require_positive
+from numerics.resources import array_bytes, require_memory
+from numerics.validation import require_counts, require_fields, require_one_of, require_positive
 from theorems.core import Check, numeric
 from theorems.universal_approximation import cybenko as statement
 
@@ -42,6 +43,7 @@ class Config:
     per_cell: int = 16
 
     def __post_init__(self):
+        require_fields(self)
         require_one_of(self, "target", TARGETS)
         require_counts(self, "power", "per_cell")
         if not self.units or min(self.units) < 1:
@@ -49,6 +51,16 @@ class Config:
         if self.grid < 3:
             raise ValueError(f"grid must be an integer >= 3, got {self.grid!r}")
         require_positive(self, "steepness_factor")
+        require_memory(self, ("power", "units", "grid", "per_cell"))
+
+    def peak_bytes(self) -> int:
+        """Estimated peak (float64): the least-squares design (grid, p + 1) at the largest p, three times (the
+        matrix, LAPACK's copy and its workspace), plus the sigmoid staircase of the same sizes
+        (:func:`numerics.universal_approximation.cybenko.staircase_bytes`), and Remez's linear system
+        (power + 2, power + 2) with its reference grid, three times."""
+        remez_system = 3 * array_bytes(self.power + 2, self.power + 2 + self.grid)
+        return (3 * array_bytes(self.grid, max(self.units) + 1) + remez_system
+                + cybenko.staircase_bytes(max(self.units), self.per_cell))
 
     @classmethod
     def small(cls) -> "Config":
