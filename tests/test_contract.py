@@ -45,6 +45,7 @@ def test_module_keeps_the_contract(theorem, index, module):
     assert list(inspect.signature(module.checks).parameters) == ["result", "config"]
 
 
+@pytest.mark.slow  # a second run of every small experiment; the edit loop keeps the checks of the first
 @pytest.mark.parametrize("theorem, index, name", CASES)
 def test_experiment_is_reproducible_for_a_fixed_key(theorem, index, module, small_run):
     first = small_run(module)
