@@ -38,20 +38,23 @@ def get(name: str) -> "Theorem":
     return get_theorem(name)
 
 
-def verify_theorem(theorem: "Theorem", seed: int = 0) -> "TheoremReport":
-    """One theorem's proofs, then its numeric experiments at ``seed`` (each module at its default config)."""
+def verify_theorem(theorem: "Theorem", seed: int = 0, controls: bool = False) -> "TheoremReport":
+    """One theorem's proofs, then its numeric experiments at ``seed`` (each module at its default config); with
+    ``controls``, its wrong neighbours evaluated on the same runs (:mod:`numerics.neighbours`)."""
     from mathai.report import TheoremReport
     from numerics import registry
 
     proofs = list(registry.symbolic_checks(theorem))
-    runs = registry.numeric_runs(theorem, seed)
+    runs = registry.numeric_runs(theorem, seed, controls=controls)
     return TheoremReport(theorem=theorem, checks=(*proofs, *(c for run in runs for c in run.checks)),
-                         experiment_seconds=sum(run.seconds for run in runs))
+                         experiment_seconds=sum(run.seconds for run in runs),
+                         controls=tuple(c for run in runs for c in run.controls) if controls else None)
 
 
-def verify(which: "str | Theorem | Iterable[str | Theorem] | None" = None, seed: int = 0, *,
+def verify(which: "str | Theorem | Iterable[str | Theorem] | None" = None, seed: int = 0, *, controls: bool = False,
            on_theorem: "Callable[[TheoremReport], None] | None" = None) -> "Report":
-    """Verify theorems (an id, an alias, a Theorem, several of them, or all when ``None``) at ``seed``.
+    """Verify theorems (an id, an alias, a Theorem, several of them, or all when ``None``) at ``seed``; with
+    ``controls``, also evaluate every wrong neighbour on the same runs (``Report.controls_hold``: all rejected).
 
     Each theorem is verified once, in the order first named. ``on_theorem`` is called with each theorem's report as
     it finishes (the command line prints its verdict then). Returns a :class:`~mathai.report.Report`.
@@ -63,7 +66,7 @@ def verify(which: "str | Theorem | Iterable[str | Theorem] | None" = None, seed:
     chosen = resolve(which)
     reports = []
     for theorem in chosen:
-        report = verify_theorem(theorem, seed)
+        report = verify_theorem(theorem, seed, controls=controls)
         reports.append(report)
         if on_theorem is not None:
             on_theorem(report)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from theorems import UnknownTheorem, all_theorems, get
@@ -96,10 +97,11 @@ def cmd_verify(args, out: Console, err: Console) -> int:
         err.print(f"{report.theorem.id}: {verdict} (symbolic {symbolic[0]}/{symbolic[1]}, numeric "
                   f"{numeric[0]}/{numeric[1]}, {report.seconds:.1f} s)", highlight=False, markup=False)
 
-    report = api.verify(theorems, seed=args.seed, on_theorem=finished)
+    report = api.verify(theorems, seed=args.seed, controls=args.controls, on_theorem=finished)
+    verdict = report.holds and (report.controls_hold or not args.controls)
     if args.json:
         print(json.dumps(report.as_json(), indent=1, allow_nan=False))
-        return EXIT_OK if report.holds else EXIT_FAILED
+        return EXIT_OK if verdict else EXIT_FAILED
     summary = Table(title=f"mathai verify (seed {args.seed})")
     widest = max(len(t.theorem.id) for t in report.theorems)
     for column, justify, width in (("theorem", "left", widest), ("title", "left", 5), ("symbolic", "right", 8),
@@ -117,12 +119,36 @@ def cmd_verify(args, out: Console, err: Console) -> int:
                                 ("rel", "center"), ("bound", "right"), ("verdict", "center")):
             table.add_column(column, justify=justify, overflow="fold")
         for c in shown:
-            table.add_row(c.theorem, c.kind, c.claim, format_value(c.measured), c.relation, format_value(c.bound),
+            table.add_row(c.theorem, c.kind, escape(c.claim), format_value(c.measured), c.relation, format_value(c.bound),
                           "[green]holds[/]" if c.holds else "[bold red]FAILS[/]")
         out.print(table)
+    if args.controls:
+        _print_controls(report, out)
     failed, total = len(report.failures), len(report.checks)
     out.print(f"{total - failed} of {total} checks hold" + ("" if report.holds else f"; {failed} FAIL"))
-    return EXIT_OK if report.holds else EXIT_FAILED
+    if args.controls:
+        passed = [c for t in report.theorems for c in t.passed_neighbours]
+        declared = sum(len(t.controls) for t in report.theorems)
+        bare = [t.theorem.id for t in report.theorems if not t.controls]
+        out.print(f"{declared - len(passed)} of {declared} wrong neighbours rejected"
+                  + (f"; {len(passed)} PASS (a missing check)" if passed else "")
+                  + (f"; no neighbours declared: {', '.join(bare)}" if bare else ""))
+    return EXIT_OK if verdict else EXIT_FAILED
+
+
+def _print_controls(report, out: Console) -> None:
+    """Per theorem, each wrong neighbour and the checks that rejected it (``verify --controls``)."""
+    table = Table(title="wrong neighbours")
+    for column in ("theorem", "neighbour", "rejected by"):
+        table.add_column(column, overflow="fold")
+    for t in report.theorems:
+        for c in t.controls:
+            looser = " (looser)" if c.looser else ""
+            rejected = "; ".join(escape(claim) for claim in c.rejected_by[:3]) + (f"; and {len(c.rejected_by) - 3} more"
+                                                       if len(c.rejected_by) > 3 else "")
+            table.add_row(t.theorem.id, escape(f"{c.name}{looser}: {c.claim}"),
+                          rejected if c.rejected else "[bold red]PASSES: no check rejects it[/]")
+    out.print(table)
 
 
 def cmd_cite(args, out: Console, err: Console) -> int:
@@ -265,7 +291,9 @@ def parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="run the symbolic and numeric checks (all theorems by default)")
     verify.add_argument("ids", nargs="*", metavar="ID")
     verify.add_argument("--seed", type=_seed, default=0, help="PRNG seed of the experiments (default 0)")
-    verify.add_argument("--json", action="store_true", help="print the checks as JSON on stdout (schema 2)")
+    verify.add_argument("--json", action="store_true", help="print the checks as JSON on stdout (schema 3)")
+    verify.add_argument("--controls", action="store_true",
+                        help="also evaluate each theorem's wrong neighbours; exit 1 if any is not rejected")
     verify.add_argument("--checks", action="store_true", help="print every check, not only the failing ones")
     verify.set_defaults(run=cmd_verify)
     cite = sub.add_parser("cite", help="how to cite a theorem and its module")

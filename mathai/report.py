@@ -3,7 +3,9 @@
 A :class:`Report` holds one :class:`TheoremReport` per theorem verified. Every verdict in it is a
 :class:`~theorems.core.Check`'s own ``holds``, computed from what was measured; nothing here invents another notion
 of "passed". The JSON is versioned by ``schema``; an experiment's seconds are stored once per theorem
-(``experiment_seconds``), a check's ``seconds`` only when it timed itself (a proof step).
+(``experiment_seconds``), a check's ``seconds`` only when it timed itself (a proof step). With controls (``mathai
+verify --controls``), each theorem also carries the verdict on every wrong neighbour (:mod:`numerics.neighbours`):
+``controls_hold`` when each was rejected by at least one failing check.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import html
 import math
 from dataclasses import dataclass
 
+from numerics.neighbours import Control
 from theorems.core import Check, Theorem
 
-SCHEMA = 2
+SCHEMA = 3
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,17 @@ class TheoremReport:
     theorem: Theorem
     checks: tuple[Check, ...]
     experiment_seconds: float
+    controls: "tuple[Control, ...] | None" = None  # None: not evaluated
+
+    @property
+    def passed_neighbours(self) -> tuple:
+        """The wrong neighbours that no check rejected (none when controls were not evaluated)."""
+        return tuple(c for c in self.controls or () if not c.rejected)
+
+    @property
+    def controls_hold(self) -> bool:
+        """Every wrong neighbour rejected, and the theorem declares at least one (False if not evaluated)."""
+        return bool(self.controls) and not self.passed_neighbours
 
     @property
     def holds(self) -> bool:
@@ -45,9 +59,13 @@ class TheoremReport:
         return sum(c.seconds for c in self.checks if c.kind == "symbolic") + self.experiment_seconds
 
     def as_json(self) -> dict:
-        return {"id": self.theorem.id, "title": self.theorem.title, "holds": self.holds,
+        data = {"id": self.theorem.id, "title": self.theorem.title, "holds": self.holds,
                 "seeded": getattr(self.theorem, "seeded", True),
                 "experiment_seconds": self.experiment_seconds, "checks": [c.as_json() for c in self.checks]}
+        if self.controls is not None:
+            data["controls_hold"] = self.controls_hold
+            data["controls"] = [c.as_json() for c in self.controls]
+        return data
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,11 @@ class Report:
     @property
     def holds(self) -> bool:
         return all(t.holds for t in self.theorems)
+
+    @property
+    def controls_hold(self) -> bool:
+        """Every theorem's wrong neighbours evaluated and rejected."""
+        return all(t.controls_hold for t in self.theorems)
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -80,7 +103,8 @@ class Report:
         return tuple(t.theorem.id for t in self.theorems)
 
     def as_json(self) -> dict:
-        """The document ``mathai verify --json`` prints (``schema`` 2)."""
+        """The document ``mathai verify --json`` prints (``schema`` 3: schema 2 plus, with ``--controls``,
+        ``controls_hold`` and ``controls`` per theorem)."""
         return {"schema": SCHEMA, "seed": self.seed, "holds": self.holds,
                 "theorems": [t.as_json() for t in self.theorems]}
 

@@ -8,7 +8,9 @@ The contract of a result module ``numerics/<path>.py`` (same dotted path as its 
 * ``Result``: a dataclass of arrays, built by keyword;
 * ``experiment(config, key) -> Result``: pure, reproducible for a fixed key (a deterministic experiment takes the
   key all the same and says that it is unused);
-* ``checks(result, config) -> list[Check]``.
+* ``checks(result, config) -> list[Check]``;
+* ``NEIGHBOURS``: its wrong neighbours (:mod:`numerics.neighbours`), the plausible wrong statements its checks
+  reject; a theorem has at least three over its modules, at least one of them looser than the truth.
 
 A theorem's modules are its ``module`` and its ``parts`` (``numerics.<path>``; a third-party theorem names its own
 in ``Theorem.experiments``); the first gets the seed's key, part ``i`` the key folded with ``i``. Timing belongs
@@ -29,6 +31,7 @@ import jax
 from theorems import Theorem
 from theorems.core import Check
 from theorems.registry import optional_module
+from numerics.neighbours import Control, controls as neighbour_controls
 
 CONTRACT = ("ID", "Config", "Result", "experiment", "checks")
 
@@ -72,26 +75,34 @@ def part_key(key: jax.Array, index: int) -> jax.Array:
 
 @dataclass(frozen=True)
 class NumericRun:
-    """One numeric module's experiment and checks: the module's dotted name, its checks, and the seconds of the
-    experiment and checks together (stored once, not on every check)."""
+    """One numeric module's experiment and checks: the module's dotted name, its checks, the seconds of the
+    experiment and checks together (stored once, not on every check), and, when asked for, the verdicts on its wrong
+    neighbours (their time not counted)."""
 
     module: str
     checks: tuple[Check, ...]
     seconds: float
+    controls: tuple[Control, ...] = ()
 
 
-def module_run(module: ModuleType, key: jax.Array, config=None) -> NumericRun:
-    """``checks(experiment(config, key), config)`` at ``config`` (default: ``Config()``), timed."""
+def module_run(module: ModuleType, key: jax.Array, config=None, controls: bool = False) -> NumericRun:
+    """``checks(experiment(config, key), config)`` at ``config`` (default: ``Config()``), timed; with ``controls``,
+    every neighbour of the module evaluated on the same run."""
     config = module.Config() if config is None else config
     start = time.perf_counter()
-    checks = tuple(module.checks(module.experiment(config, key), config))
-    return NumericRun(module.__name__, checks, time.perf_counter() - start)
+    result = module.experiment(config, key)
+    checks = tuple(module.checks(result, config))
+    seconds = time.perf_counter() - start
+    verdicts = neighbour_controls(module, result, config, key) if controls else ()
+    return NumericRun(module.__name__, checks, seconds, verdicts)
 
 
-def numeric_runs(theorem: Theorem, seed: int) -> list[NumericRun]:
-    """The runs of the theorem's numeric modules at ``seed``, each at its default config."""
+def numeric_runs(theorem: Theorem, seed: int, controls: bool = False) -> list[NumericRun]:
+    """The runs of the theorem's numeric modules at ``seed``, each at its default config (with ``controls``: and
+    the verdicts on their wrong neighbours)."""
     key = jax.random.key(seed)
-    return [module_run(module, part_key(key, index)) for index, module in enumerate(result_modules(theorem))]
+    return [module_run(module, part_key(key, index), controls=controls)
+            for index, module in enumerate(result_modules(theorem))]
 
 
 def symbolic_checks(theorem: Theorem) -> Iterator[Check]:

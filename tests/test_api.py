@@ -37,7 +37,7 @@ def test_a_theorem_repr_is_one_line():
 def fake(monkeypatch, measured):
     """Proofs and experiments replaced: one proof that holds, one numeric check `measured <= 1`."""
     monkeypatch.setattr(registry, "symbolic_checks", lambda t: iter([prove_true(t.id, "a step", True)]))
-    monkeypatch.setattr(registry, "numeric_runs", lambda t, seed: [registry.NumericRun(
+    monkeypatch.setattr(registry, "numeric_runs", lambda t, seed, controls=False: [registry.NumericRun(
         "m", (numeric(t.id, "a bound", measured, "<=", 1.0),), 1.25)])
 
 
@@ -47,7 +47,7 @@ def test_verify_reports_per_theorem_counts_and_json_with_a_schema(monkeypatch):
     assert report.holds and report.ids == ("frobenius", "wang2020") and report.seed == 3
     assert report["frobenius"].count("symbolic") == (1, 1) and report["frobenius"].count("numeric") == (1, 1)
     document = json.loads(json.dumps(report.as_json(), allow_nan=False))
-    assert document["schema"] == 2 and document["theorems"][0]["experiment_seconds"] == 1.25
+    assert document["schema"] == 3 and document["theorems"][0]["experiment_seconds"] == 1.25
     assert "seconds" not in document["theorems"][0]["checks"][1]  # an experiment's time is stored once
     assert "holds" in repr(report) and "<table>" in report._repr_html_()
 
@@ -61,7 +61,7 @@ def test_a_failing_report_lists_its_failures_first(monkeypatch):
 
 
 def test_verify_refuses_a_bad_seed_before_any_work(monkeypatch):
-    monkeypatch.setattr(registry, "numeric_runs", lambda t, seed: pytest.fail("work started"))
+    monkeypatch.setattr(registry, "numeric_runs", lambda t, seed, controls=False: pytest.fail("work started"))
     for seed in (-1, 2**32, 1.5, True):
         with pytest.raises(ValueError, match="seed must be an integer"):
             mathai.verify("frobenius", seed=seed)

@@ -74,7 +74,7 @@ def _use_verifier(monkeypatch, theorem_id, verify):
     from numerics import registry
 
     real = registry.numeric_runs
-    monkeypatch.setattr(registry, "numeric_runs", lambda theorem, seed: [
+    monkeypatch.setattr(registry, "numeric_runs", lambda theorem, seed, controls=False: [
         registry.NumericRun("fake", tuple(verify(jax.random.key(seed))), 0.5)]
         if theorem.id == theorem_id else real(theorem, seed))
 
@@ -179,7 +179,7 @@ def test_a_theorem_with_parts_runs_the_numeric_checks_of_every_part(monkeypatch)
 
     theorem = next(t for t in all_theorems() if t.parts)
     seen = []
-    monkeypatch.setattr(registry, "module_run", lambda module, key: seen.append((module.__name__, key))
+    monkeypatch.setattr(registry, "module_run", lambda module, key, controls=False: seen.append((module.__name__, key))
                         or registry.NumericRun(module.__name__, (), 0.0))
     registry.numeric_checks(theorem, seed=7)
     assert [name for name, _ in seen] == [f"numerics.{m}" for m in theorem.modules]

@@ -16,7 +16,7 @@ import jax
 import numpy as np
 import pytest
 
-from numerics import registry
+from numerics import neighbours, registry
 from theorems import all_theorems
 from theorems.core import Check
 
@@ -68,6 +68,28 @@ def test_every_check_survives_the_json_round_trip(theorem, index, module, small_
     for check in module.checks(small_run(module), module.Config.small()):
         text = json.dumps(check.as_json(), allow_nan=False)
         assert Check.from_json(theorem.id, json.loads(text)) == check
+
+
+THEOREMS = [pytest.param(theorem, id=theorem.id, marks=getattr(pytest.mark, theorem.id)) for theorem in all_theorems()]
+
+
+@pytest.mark.parametrize("theorem", THEOREMS)
+def test_every_theorem_declares_three_wrong_neighbours_one_of_them_looser(theorem):
+    declared = [n for module in registry.result_modules(theorem) for n in neighbours.neighbours(module)]
+    assert len(declared) >= 3, f"{theorem.id} declares {len(declared)} wrong neighbours"
+    assert any(n.looser for n in declared), f"{theorem.id} declares no neighbour looser than the truth"
+    names = [n.name for n in declared]
+    assert len(set(names)) == len(names), f"neighbour names repeat: {names}"
+
+
+@pytest.mark.parametrize("theorem, index, name", CASES)
+def test_every_wrong_neighbour_is_rejected_at_the_small_config(theorem, index, module, small_run):
+    key = registry.part_key(jax.random.key(SEED), index)
+    verdicts = neighbours.controls(module, small_run(module), module.Config.small(), key)
+    passing = [f"{c.name}: {c.claim}" for c in verdicts if not c.rejected]
+    assert not passing, f"no check of {module.__name__} rejects {passing}"
+    for verdict in verdicts:
+        assert neighbours.Control.from_json(json.loads(json.dumps(verdict.as_json()))) == verdict
 
 
 def test_json_never_turns_a_failing_check_into_a_holding_one():
