@@ -200,7 +200,14 @@ def cmd_figures(args, out: Console, err: Console) -> int:
 
     for t in theorems:
         err.print(f"figures for {t.id} ...", highlight=False)
-        for path in figures.render(t.id, directory, seed=args.seed, fresh=args.fresh):
+        try:
+            written = figures.render(t.id, directory, seed=args.seed, fresh=args.fresh)
+        except OSError as error:  # a late write failure: the experiments' results were cached before drawing
+            err.print(f"mathai figures: cannot write {error.filename or directory}: {error.strerror or error}; the "
+                      f"experiment results are kept in the cache ({default_directory()}), so a rerun only draws",
+                      markup=False, highlight=False)
+            return EXIT_FAILED
+        for path in written:
             out.print(str(path), highlight=False)
     return EXIT_OK
 
@@ -213,6 +220,13 @@ def cmd_paper(args, out: Console, err: Console) -> int:
     paper_dir, docs_dir = Path(args.out), (None if args.no_docs else Path(args.docs))
     if not (paper_dir / "main.tex").exists():
         raise UsageError(f"mathai paper: no main.tex in {paper_dir}/ (run it from the repository root, or --out DIR)")
+    from mathai.cache import default_directory
+
+    for option, path in (("--out", paper_dir), ("figures directory", paper_dir / "figures"),
+                         ("sources directory", paper_dir / "generated"), ("--docs", docs_dir),
+                         ("cache directory", default_directory())):
+        if path is not None:  # every output checked before any experiment runs
+            _writable("paper", option, path)
 
     def progress(message: str) -> None:
         err.print(message, highlight=False)

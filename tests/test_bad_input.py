@@ -55,6 +55,34 @@ def test_an_output_path_that_cannot_be_a_directory_is_refused_before_any_work(ca
         assert status == cli.EXIT_USAGE and "--out" in err and len(err.strip().splitlines()) == 1, (out, err)
 
 
+def test_a_late_write_failure_says_that_the_results_are_kept_in_the_cache(capsys, monkeypatch, tmp_path):
+    import mathai.figures
+
+    def full_disk(theorem_id, directory, **options):
+        raise OSError(28, "No space left on device", str(directory / "figure.png"))
+
+    monkeypatch.setattr(mathai.figures, "render", full_disk)
+    monkeypatch.setenv("MATHAI_CACHE_DIR", str(tmp_path / "cache"))
+    status, _, err = run(capsys, "figures", "frobenius", "--out", str(tmp_path / "figures"))
+    assert status == cli.EXIT_FAILED and "figure.png" in err and "kept in the cache" in err
+    assert "Traceback" not in err
+
+
+def test_paper_refuses_an_unwritable_output_before_any_work(capsys, monkeypatch, tmp_path):
+    from mathai import paper
+
+    monkeypatch.setattr(paper, "make", lambda *a, **k: pytest.fail("work started"))
+    (tmp_path / "main.tex").write_text("")
+    (tmp_path / "figures").write_text("")  # a file where the figures directory goes
+    status, _, err = run(capsys, "paper", "--out", str(tmp_path), "--docs", str(tmp_path / "docs"))
+    assert status == cli.EXIT_USAGE and "figures directory" in err and len(err.strip().splitlines()) == 1
+    (tmp_path / "figures").unlink()
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    status, _, err = run(capsys, "paper", "--out", str(tmp_path), "--docs", str(a_file))
+    assert status == cli.EXIT_USAGE and "--docs" in err and len(err.strip().splitlines()) == 1
+
+
 def test_an_unusable_cache_directory_is_refused_before_any_work(capsys, monkeypatch, tmp_path):
     import mathai.figures
 
