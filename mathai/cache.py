@@ -118,13 +118,13 @@ def key(experiment: Callable, config: Any, seed: int) -> str:
     return digest.hexdigest()[:32]
 
 
-def _header(experiment: Callable, config: Any, seed: int, entry_key: str, arrays: dict[str, np.ndarray]) -> dict:
+def entry_header(experiment: Callable, config: Any, seed: int, entry_key: str, arrays: dict[str, np.ndarray]) -> dict:
     return {"experiment": f"{experiment.__module__}.{experiment.__qualname__}", "config": repr(config),
             "seed": seed, "key": entry_key,
             "arrays": {name: {"shape": list(a.shape), "dtype": a.dtype.str} for name, a in arrays.items()}}
 
 
-def _save(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
+def save_entry(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
     """Write arrays and header to a unique temporary file beside ``path``, then rename it into place."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
@@ -136,7 +136,7 @@ def _save(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
         raise
 
 
-def _load(path: Path, result_type: type, expected: dict) -> Any:
+def load_entry(path: Path, result_type: type, expected: dict) -> Any:
     """The Result stored at ``path``; ``ValueError`` saying what is wrong when anything does not match."""
     with np.load(path, allow_pickle=False) as data:
         if HEADER not in data.files:
@@ -178,14 +178,14 @@ def cached(experiment: Callable, config: Any, seed: int, result_type: type, *, f
                 "seed": seed, "key": entry_key}
     if path.exists() and not fresh:
         try:
-            return _load(path, result_type, expected)
+            return load_entry(path, result_type, expected)
         except Exception as error:  # noqa: BLE001 (any bad file is recomputed, and said so)
             warnings.warn(f"cache entry {path} is unusable ({error}); recomputing", stacklevel=2)
     result = experiment(config, jax.random.key(seed))
     arrays = {f.name: np.asarray(getattr(result, f.name)) for f in dataclasses.fields(result)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _save(path, _header(experiment, config, seed, entry_key, arrays), arrays)
+        save_entry(path, entry_header(experiment, config, seed, entry_key, arrays), arrays)
     except OSError as error:
         warnings.warn(f"could not write cache entry {path} ({error}); the result is used but not kept",
                       stacklevel=2)

@@ -192,16 +192,32 @@ def enable_compilation_cache() -> Path | None:
 def cmd_figures(args, out: Console, err: Console) -> int:
     from mathai.cache import default_directory
 
+    if args.check and args.update:
+        raise UsageError("mathai figures: --check compares with the committed data and --update rewrites it; "
+                         "choose one")
     theorems = _theorems(args.ids)
-    directory = _writable("figures", "--out", args.out)
+    directory = None if args.check else _writable("figures", "--out", args.out)
+    data = Path(args.data) if args.check else _writable("figures", "--data", args.data)
     _writable("figures", "cache directory", default_directory())
     enable_compilation_cache()
     from mathai import figures
 
+    if args.check:
+        moves = []
+        for t in theorems:
+            err.print(f"checking the data of {t.id}'s figures ...", highlight=False)
+            moves += figures.check(t.id, seed=args.seed, fresh=args.fresh, data=data)
+        for line in moves:
+            out.print(f"moved: {line}", markup=False, highlight=False)
+        out.print("the recomputed data agrees with the committed data" if not moves else
+                  f"{len(moves)} results moved beyond their tolerance (mathai/figures/data.py)", highlight=False)
+        return EXIT_OK if not moves else EXIT_FAILED
+    _say_if_matplotlib_differs(directory, err)
+    mode = "update" if args.update else ("fresh" if args.fresh else "draw")
     for t in theorems:
         err.print(f"figures for {t.id} ...", highlight=False)
         try:
-            written = figures.render(t.id, directory, seed=args.seed, fresh=args.fresh)
+            written = figures.render(t.id, directory, seed=args.seed, fresh=args.fresh, data=data, mode=mode)
         except OSError as error:  # a late write failure: the experiments' results were cached before drawing
             err.print(f"mathai figures: cannot write {error.filename or directory}: {error.strerror or error}; the "
                       f"experiment results are kept in the cache ({default_directory()}), so a rerun only draws",
@@ -210,6 +226,20 @@ def cmd_figures(args, out: Console, err: Console) -> int:
         for path in written:
             out.print(str(path), highlight=False)
     return EXIT_OK
+
+
+def _say_if_matplotlib_differs(directory: Path, err: Console) -> None:
+    """One line when the committed figures were drawn by another matplotlib (their bytes may then differ)."""
+    import matplotlib
+
+    try:
+        recorded = json.loads((directory / "VERSIONS.json").read_text()).get("matplotlib")
+    except (OSError, ValueError):
+        return
+    if recorded and recorded != matplotlib.__version__:
+        err.print(f"the figures in {directory} were drawn with matplotlib {recorded}, this is "
+                  f"{matplotlib.__version__}: their bytes may differ (text layout and rasterising change between "
+                  "versions), their data does not", markup=False, highlight=False)
 
 
 def cmd_paper(args, out: Console, err: Console) -> int:
@@ -318,7 +348,13 @@ def parser() -> argparse.ArgumentParser:
     figures.add_argument("ids", nargs="*", metavar="ID")
     figures.add_argument("--seed", type=_seed, default=0)
     figures.add_argument("--out", default="paper/figures", help="output directory (default paper/figures)")
-    figures.add_argument("--fresh", action="store_true", help="ignore cached experiment results")
+    figures.add_argument("--fresh", action="store_true",
+                         help="recompute every result (no cache, no committed data) and draw from it")
+    figures.add_argument("--data", default="paper/data",
+                         help="the committed data the figures are drawn from (default paper/data)")
+    figures.add_argument("--check", action="store_true",
+                         help="recompute the results and compare them with the committed data; exit 1 if one moved")
+    figures.add_argument("--update", action="store_true", help="recompute the results and rewrite the committed data")
     figures.set_defaults(run=cmd_figures)
     paper = sub.add_parser("paper", help="figures, generated statements and verdict tables, notes pages, and the "
                                          "PDF when LaTeX is installed")

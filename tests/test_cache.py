@@ -195,9 +195,9 @@ for i in range(count):
               "arrays": {n: {"shape": list(a.shape), "dtype": a.dtype.str} for n, a in arrays.items()}}
     try:
         if role == "write":
-            cache._save(path, header, arrays)
+            cache.save_entry(path, header, arrays)
         else:
-            result = cache._load(path, Result, header)
+            result = cache.load_entry(path, Result, header)
             bad += float(result.total) != 1000.0 * float(result.values[0])  # a torn entry mixes two saves
     except Exception:
         bad += 1

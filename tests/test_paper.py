@@ -227,7 +227,7 @@ def test_notes_page_has_statement_reference_links_and_citation(sources, figure_r
 
 @pytest.mark.slow
 def test_figures_regenerate_to_identical_bytes(tmp_path, monkeypatch, capsys):
-    """`mathai figures frobenius` twice, each with its own empty result cache, gives the same bytes."""
+    """`mathai figures frobenius` twice, each with its own empty result cache and no data, gives the same bytes."""
     from mathai.figures import frobenius as frobenius_figures
     from numerics import frobenius
 
@@ -237,7 +237,8 @@ def test_figures_regenerate_to_identical_bytes(tmp_path, monkeypatch, capsys):
     outputs = []
     for run in ("a", "b"):
         monkeypatch.setenv("MATHAI_CACHE_DIR", str(tmp_path / f"cache-{run}"))
-        assert cli.main(["figures", "frobenius", "--out", str(tmp_path / run)]) == cli.EXIT_OK
+        assert cli.main(["figures", "frobenius", "--out", str(tmp_path / run), "--data",
+                         str(tmp_path / f"data-{run}")]) == cli.EXIT_OK
         outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())})
     capsys.readouterr()
     assert outputs[0] == outputs[1]

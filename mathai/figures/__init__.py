@@ -104,17 +104,37 @@ def provenance() -> dict[str, str]:
             **{name: os.environ.get(name, "") for name in THREAD_VARIABLES}}
 
 
-def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False,
-           cache_directory: Path | None = None) -> list[Path]:
-    """Draw every figure of ``theorem_id`` into ``directory``; returns the files written."""
-    load = partial(_load, seed=seed, fresh=fresh, directory=cache_directory)
+def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False, cache_directory: Path | None = None,
+           data: Path | None = None, mode: str | None = None) -> list[Path]:
+    """Draw every figure of ``theorem_id`` into ``directory``; returns the files written.
+
+    The results come through :class:`mathai.figures.data.Loader`: from the committed data under ``data`` (default
+    ``directory/../data``) in mode ``draw`` (the default; ``fresh=True`` means mode ``fresh``), recomputed into the
+    data in mode ``update``. ``VERSIONS.json`` (what recomputed bytes depend on) is rewritten only when a result was
+    recomputed, so drawing from committed data on another machine leaves the tree as it was.
+    """
+    from mathai.figures.data import Loader
+
+    mode = mode or ("fresh" if fresh else "draw")
+    load = Loader(theorem_id, Path(data) if data is not None else Path(directory).parent / "data", seed, mode,
+                  fresh_cache=fresh, cache_directory=cache_directory)
     written = []
     with plt.rc_context(STYLE):
         for function in registry().get(theorem_id, ()):
             written += save(function(load), function.__name__, directory)
-    (directory / "VERSIONS.json").write_text(json.dumps(provenance(), indent=1, sort_keys=True) + "\n")
+    if load.written or mode == "fresh":
+        (directory / "VERSIONS.json").write_text(json.dumps(provenance(), indent=1, sort_keys=True) + "\n")
     return written
 
 
-def _load(experiment, config, result_type, *, seed, fresh, directory):
-    return cached(experiment, config, seed, result_type, fresh=fresh, directory=directory)
+def check(theorem_id: str, seed: int = 0, fresh: bool = False, cache_directory: Path | None = None,
+          data: Path = Path("paper/data")) -> list[str]:
+    """Recompute every result that the figures of ``theorem_id`` plot and compare it with the committed data: the
+    results that moved beyond their tolerance (:data:`mathai.figures.data.TOLERANCES`), one line each."""
+    from mathai.figures.data import Loader
+
+    load = Loader(theorem_id, Path(data), seed, "check", fresh_cache=fresh, cache_directory=cache_directory)
+    with plt.rc_context(STYLE):
+        for function in registry().get(theorem_id, ()):
+            plt.close(function(load))
+    return load.moves
