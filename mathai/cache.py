@@ -101,7 +101,7 @@ def sources_digest(module_name: str) -> str:
     return digest.hexdigest()
 
 
-def _versions() -> str:
+def library_versions() -> str:
     import jax
     import sympy
 
@@ -111,7 +111,7 @@ def _versions() -> str:
 def key(experiment: Callable, config: Any, seed: int) -> str:
     """The cache key: a SHA-256 of the experiment's name, config, seed, library versions and sources."""
     digest = hashlib.sha256()
-    for part in (f"{experiment.__module__}.{experiment.__qualname__}", repr(config), str(seed), _versions(),
+    for part in (f"{experiment.__module__}.{experiment.__qualname__}", repr(config), str(seed), library_versions(),
                  sources_digest(experiment.__module__)):
         digest.update(part.encode())
         digest.update(b"\0")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from mathai import cli
 from mathai.figures import data as figure_data
 
+ROOT = Path(__file__).resolve().parents[1]
 SMALL = dict(shapes=((2, 2), (4, 4)), dtypes=("float32", "float64"), batch=2)
 
 
@@ -95,3 +97,27 @@ def test_every_plotted_experiment_module_states_its_tolerance():
     plotted = {name for t in all_theorems() if figures.registry().get(t.id) for name in registry.module_names(t)}
     missing = plotted - set(figure_data.TOLERANCES)
     assert not missing, f"no tolerance stated for {sorted(missing)}"
+
+
+def test_every_figure_draws_from_committed_data_with_no_raw_underscore_in_its_text(monkeypatch):
+    """Each committed figure redraws from paper/data alone (no experiment runs), and none of its text objects
+    shows a raw underscore outside math (matplotlib prints ``_`` literally; labels are meant to be typeset)."""
+    import re
+
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from mathai import figures
+
+    monkeypatch.setattr(figure_data, "cached", lambda *a, **k: pytest.fail("no committed data for this figure"))
+    raw = []
+    with plt.rc_context(figures.STYLE):
+        for theorem_id, functions in figures.registry().items():
+            load = figure_data.Loader(theorem_id, ROOT / "paper" / "data", 0, "draw")
+            for function in functions:
+                figure = function(load)
+                texts = [t.get_text() for t in figure.findobj(Text)]
+                plt.close(figure)
+                raw += [f"{function.__name__}: {text!r}" for text in texts
+                        if "_" in re.sub(r"\$[^$]*\$", "", text)]
+    assert not raw

@@ -80,7 +80,7 @@ def test_escaped_text_keeps_plain_words():
 
 def test_markdown_math_is_kept_and_display_math_becomes_brackets():
     latex = paper.markdown_to_latex(r"We have $\operatorname{tr}(S T^\top)$ and $$\sum_{ij} S_{ij}$$ here.")
-    assert r"$\operatorname{tr}(S T^\top)$" in latex and r"\[\sum_{ij} S_{ij}\]" in latex
+    assert r"$\operatorname{tr}(S T^\top)$" in latex and r"\[\mathaiFit{\sum_{ij} S_{ij}}\]" in latex
 
 
 def test_markdown_markup_becomes_latex_markup():
@@ -255,7 +255,7 @@ def test_figures_regenerate_to_identical_bytes(tmp_path, monkeypatch, capsys):
 
 
 def _paper_without_experiments(monkeypatch, verdicts):
-    monkeypatch.setattr(build, "run_checks", lambda theorems, seed, progress=None: verdicts)
+    monkeypatch.setattr(build, "run_verdicts", lambda theorems, seed, progress=None, fresh=False: (verdicts, {}))
     monkeypatch.setattr(build, "figures_for", lambda *args, **kwargs: [])
     monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
 
@@ -337,6 +337,41 @@ def test_pdf_builds_without_undefined_references_and_renders(sources, figure_reg
         assert theorem.id in text
     if any(figure_registry.get(t.id) for t in all_theorems()):
         assert "Figure 1:" in text
+    assert not overfull_lines(sources / "main.log")
+
+
+def overfull_lines(log: Path, allowed_pt: float = 5.0) -> list[str]:
+    """The log's Overfull hbox warnings wider than ``allowed_pt``."""
+    text = log.read_text(errors="replace")
+    return [m.group(0) for m in re.finditer(r"Overfull \\hbox \(([\d.]+)pt too wide\)[^\n]*", text)
+            if float(m.group(1)) > allowed_pt]
+
+
+def label_pages(aux: Path) -> dict[str, int]:
+    """label -> the page it fell on, from LaTeX's .aux (with hyperref's five-field labels)."""
+    return {m.group(1): int(m.group(2)) for m in
+            re.finditer(r"\\newlabel\{([^}]+)\}\{\{[^{}]*\}\{(\d+)\}", aux.read_text(errors="replace"))}
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("pdftotext") is None,
+                    reason="needs latexmk and poppler-utils")
+def test_the_committed_paper_builds_with_its_figures_by_their_references(tmp_path):
+    """The committed paper (sources, figures drawn from paper/data): no undefined reference, no line overfull by
+    more than 5 pt, every figure on the page of its first reference or the next, the check tables in the appendix."""
+    for part in ("generated", "figures"):
+        shutil.copytree(ROOT / "paper" / part, tmp_path / part)
+    shutil.copy(MAIN_TEX, tmp_path / "main.tex")
+    pdf_build = paper.build_pdf(tmp_path)
+    assert pdf_build.ok and pdf_build.undefined == (), pdf_build.log_tail
+    assert not overfull_lines(tmp_path / "main.log")
+    pages = label_pages(tmp_path / "main.aux")
+    figures = [name.removeprefix("fig:") for name in pages if name.startswith("fig:")]
+    assert figures
+    for name in figures:
+        assert pages[f"fig:{name}"] - pages[f"see:fig:{name}"] in (0, 1), name
+    appendix = pages["sec:every-check"]
+    assert all(pages[label] >= appendix for label in pages if label.startswith("tab:verdict-"))
+    assert all(pages[label] < appendix for label in pages if label.startswith("sec:") and label != "sec:every-check")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -379,11 +414,11 @@ def test_paper_with_saved_verdicts_of_another_seed_is_bad_input(tmp_path, capsys
 def test_paper_uses_saved_verdicts_instead_of_rerunning(tmp_path, monkeypatch, capsys):
     import json
 
-    def refuse(theorems, seed, progress=None):
+    def refuse(theorems, seed, progress=None, fresh=False):
         assert not theorems, f"re-ran {[t.id for t in theorems]}"
-        return {}
+        return {}, {}
 
-    monkeypatch.setattr(build, "run_checks", refuse)
+    monkeypatch.setattr(build, "run_verdicts", refuse)
     monkeypatch.setattr(build, "figures_for", lambda *args, **kwargs: [])
     monkeypatch.setenv("MATHAI_JAX_CACHE", "0")
     shutil.copy(MAIN_TEX, tmp_path / "main.tex")
@@ -391,4 +426,26 @@ def test_paper_uses_saved_verdicts_instead_of_rerunning(tmp_path, monkeypatch, c
     status = cli.main(["paper", "--out", str(tmp_path), "--no-docs", "--no-pdf", "--verdicts",
                        str(tmp_path / "v.json")])
     assert status == cli.EXIT_OK, capsys.readouterr().err
-    assert "a measured ratio" in (tmp_path / "generated" / f"section-{all_theorems()[0].id}.tex").read_text()
+    assert "a measured ratio" in (tmp_path / "generated" / "appendix.tex").read_text()
+
+
+def test_verdicts_are_cached_and_rerun_only_for_another_seed_or_fresh(tmp_path, monkeypatch):
+    from mathai.paper import verdicts as paper_verdicts
+    from numerics.neighbours import Control
+
+    theorem = all_theorems()[0]
+    runs = []
+
+    def verify(t, seed):
+        runs.append((t.id, seed))
+        return ([numeric(t.id, "a measured ratio", 0.25, "<=", 1.0)],
+                [Control("numerics.x", "wrong", "a wrong statement", True, ("a measured ratio",))])
+
+    monkeypatch.setattr(paper_verdicts, "_verify", verify)
+    monkeypatch.setenv("MATHAI_CACHE_DIR", str(tmp_path))
+    first = paper_verdicts.run_verdicts([theorem], 0)
+    again = paper_verdicts.run_verdicts([theorem], 0)
+    assert again == first and runs == [(theorem.id, 0)]
+    paper_verdicts.run_verdicts([theorem], 1)
+    paper_verdicts.run_verdicts([theorem], 0, fresh=True)
+    assert runs == [(theorem.id, 0), (theorem.id, 1), (theorem.id, 0)]

@@ -30,7 +30,7 @@ from mathai.paper.notes import notes_index, notes_page
 from mathai.paper.sections import figure_tex, module_doc, section_tex, statement_tex
 from mathai.paper.sources import environment_tex, references_bib, write_sources
 from mathai.paper.tables import summary_table_tex, verdict_table_tex
-from mathai.paper.verdicts import Verdicts, checks_from_json, run_checks
+from mathai.paper.verdicts import Controls, Verdicts, cached_verdicts, checks_from_json, run_verdicts
 
 __all__ = [
     "GENERATED_NOTICE",
@@ -54,7 +54,9 @@ __all__ = [
     "notes_index",
     "notes_page",
     "references_bib",
-    "run_checks",
+    "run_verdicts",
+    "cached_verdicts",
+    "Controls",
     "section_tex",
     "statement_tex",
     "summary_table_tex",

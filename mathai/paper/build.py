@@ -7,6 +7,7 @@ None when no PDF was asked for). A missing toolchain is an outcome, not an error
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from dataclasses import dataclass
@@ -15,13 +16,14 @@ from typing import Callable, Mapping, Sequence
 
 from mathai.paper.latexmk import Build, LatexMissing, NoLatex, build_pdf
 from mathai.paper.sources import write_sources
-from mathai.paper.verdicts import Verdicts, run_checks
+from mathai.paper.verdicts import Controls, Verdicts, run_verdicts
 from theorems.core import Check, Theorem
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What :func:`make` made: every theorem's checks (given or run) and the PDF build.
+    """What :func:`make` made: every theorem's checks (given or run), the verdicts on its wrong neighbours (for the
+    theorems checked here) and the PDF build.
 
     ``build`` is the :class:`Build` of the PDF, :class:`NoLatex` when the PDF was asked for and no toolchain is
     installed, None when no PDF was asked for.
@@ -29,6 +31,7 @@ class Outcome:
 
     verdicts: Mapping[str, Sequence[Check]]
     build: Build | NoLatex | None
+    controls: Controls = dataclasses.field(default_factory=dict)
 
     @property
     def holds(self) -> bool:
@@ -60,7 +63,7 @@ def make(theorems: Sequence[Theorem], *, paper_dir: Path = Path("paper"), docs_d
             ``figures/``.
         docs_dir: where the notes pages go; None writes none.
         seed: the PRNG seed of the experiments.
-        fresh: ignore cached experiment results when drawing the figures.
+        fresh: recompute the figures' results (ignoring the committed data and the cache) and every check.
         pdf: build the PDF with ``latexmk``.
         verdicts: checks already run (e.g. a saved ``mathai verify --json``, read by
             :func:`~mathai.paper.verdicts.checks_from_json`); theorems it does not cover are checked here.
@@ -78,17 +81,18 @@ def make(theorems: Sequence[Theorem], *, paper_dir: Path = Path("paper"), docs_d
     start = time.perf_counter()
     given = dict(verdicts or {})
     missing = [t for t in theorems if t.id not in given]
-    verdicts = {**given, **run_checks(missing, seed, progress)}
+    checked, controls = run_verdicts(missing, seed, progress, fresh=fresh)
+    verdicts = {**given, **checked}
     progress(f"checks: {time.perf_counter() - start:.1f} s")
     write_sources(theorems, verdicts, paper_dir=paper_dir, docs_dir=docs_dir, seed=seed,
-                  figure_registry=figures.registry(), versions=figures.versions())
+                  figure_registry=figures.registry(), versions=figures.versions(), controls=controls)
     if not pdf:
-        return Outcome(verdicts=verdicts, build=None)
+        return Outcome(verdicts=verdicts, build=None, controls=controls)
     progress("building the PDF with latexmk ...")
     start = time.perf_counter()
     try:
         build = build_pdf(paper_dir)
     except LatexMissing as missing_latex:
-        return Outcome(verdicts=verdicts, build=NoLatex(message=str(missing_latex)))
+        return Outcome(verdicts=verdicts, build=NoLatex(message=str(missing_latex)), controls=controls)
     progress(f"PDF: {time.perf_counter() - start:.1f} s")
-    return Outcome(verdicts=verdicts, build=build)
+    return Outcome(verdicts=verdicts, build=build, controls=controls)

@@ -55,7 +55,8 @@ def inline_to_latex(text: str) -> str:
         position = match.end()
         groups = match.groupdict()
         if groups["display"]:
-            out.append(f"\n\\[{unicode_to_latex(groups['display_body'].strip(), math=True)}\\]\n")
+            # \mathaiFit (paper/main.tex) scales a display wider than the line down to it
+            out.append(f"\n\\[\\mathaiFit{{{unicode_to_latex(groups['display_body'].strip(), math=True)}}}\\]\n")
         elif groups["math"]:
             out.append(f"${unicode_to_latex(groups['math_body'], math=True)}$")
         elif groups["role"]:

@@ -55,9 +55,10 @@ def _where_it_lives(theorem: Theorem, figure_functions: Sequence[Callable]) -> s
 
 
 def notes_page(theorem: Theorem, checks: Sequence[Check], figure_functions: Sequence[Callable], seed: int,
-               software: Software) -> str:
+               software: Software, controls: Sequence = ()) -> str:
     """A Markdown page for teaching notes: statement, assumptions, reference, where the code is, the figure, the
-    checks and how to cite; generated from the same objects as the paper."""
+    checks, what the experiment would have caught (its wrong neighbours) and how to cite; generated from the same
+    objects as the paper."""
     assumptions = "\n".join(f"- {a}" for a in theorem.assumptions)
     links = _where_it_lives(theorem, figure_functions)
     figures = "".join(f"![{function.__name__}](../paper/figures/{function.__name__}.png)\n\n"
@@ -81,11 +82,25 @@ def notes_page(theorem: Theorem, checks: Sequence[Check], figure_functions: Sequ
             f"## Where it lives\n\n{links}\n"
             + (f"## Figure{'s' if len(figure_functions) > 1 else ''}\n\n{figures}" if figure_functions else "")
             + f"## Checks\n\n{summary}{table}\n"
-            f"## Cite\n\n```bibtex\n{theorem.reference.bibtex()}\n\n{software_bibtex(software, theorem)}\n"
+            + _caught(theorem, controls)
+            + f"## Cite\n\n```bibtex\n{theorem.reference.bibtex()}\n\n{software_bibtex(software, theorem)}\n"
             f"```\n\nWith biblatex, the same software entry as `@software` (use one of the two):\n\n"
             f"```bibtex\n{software_bibtex(software, theorem, entry_type='software')}\n```\n\n"
             f"`mathai cite {theorem.id} --format latex` gives the statement as a LaTeX theorem, "
             f"`--format markdown` as Markdown.\n")
+
+
+def _caught(theorem: Theorem, controls: Sequence) -> str:
+    """The wrong neighbours and what rejected each, as a Markdown list (nothing when none were evaluated)."""
+    if not controls:
+        return ""
+    items = "\n".join(f"- {c.claim}{' (looser than the theorem)' if c.looser else ''}: "
+                      + (f"rejected by *{c.rejected_by[0]}*" + (f" and {len(c.rejected_by) - 1} more"
+                                                                 if len(c.rejected_by) > 1 else "")
+                         if c.rejected else "**not rejected**") for c in controls)
+    return (f"## What the experiment would have caught\n\n`mathai verify {theorem.id} --controls`: "
+            f"{sum(c.rejected for c in controls)} of {len(controls)} plausible wrong statements rejected.\n\n"
+            f"{items}\n\n")
 
 
 def notes_index(theorems: Sequence[Theorem], verdicts: Verdicts) -> str:

@@ -11,9 +11,9 @@ from typing import Callable, Iterable, Mapping, Sequence
 from mathai.citation import Software, escape_text, read_citation_cff, software_bibtex
 from mathai.paper.markup import GENERATED_NOTICE
 from mathai.paper.notes import notes_index, notes_page
-from mathai.paper.sections import section_tex, statement_tex
+from mathai.paper.sections import appendix_tex, section_tex, statement_tex
 from mathai.paper.tables import summary_table_tex
-from mathai.paper.verdicts import Verdicts
+from mathai.paper.verdicts import Controls, Verdicts
 from theorems.core import Theorem
 
 
@@ -53,12 +53,14 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
 
 def write_sources(theorems: Sequence[Theorem], verdicts: Verdicts, *, paper_dir: Path, docs_dir: Path | None,
                   seed: int, figure_registry: Mapping[str, Sequence[Callable]],
-                  versions: Mapping[str, str] | None = None, software: Software | None = None) -> list[Path]:
+                  versions: Mapping[str, str] | None = None, software: Software | None = None,
+                  controls: Controls | None = None) -> list[Path]:
     """Write ``paper_dir/generated/*`` (and ``docs_dir/*.md`` unless None); return the files written.
 
     Stale ``section-*.tex`` and statement files of theorems that left the registry are removed.
     """
     software = software or read_citation_cff()
+    controls = controls or {}
     generated = Path(paper_dir) / "generated"
     written: list[Path] = []
     first_of_module: dict[str, Theorem] = {}
@@ -69,13 +71,15 @@ def write_sources(theorems: Sequence[Theorem], verdicts: Verdicts, *, paper_dir:
         functions = tuple(figure_registry.get(theorem.id, ()))
         _write(generated / f"{theorem.id}.tex", statement_tex(theorem), written)
         _write(generated / f"section-{theorem.id}.tex",
-               section_tex(theorem, checks, functions, seed, first_of_module[theorem.module]), written)
+               section_tex(theorem, checks, functions, seed, first_of_module[theorem.module],
+                           controls.get(theorem.id, ())), written)
         if docs_dir is not None:
-            _write(Path(docs_dir) / f"{theorem.id}.md", notes_page(theorem, checks, functions, seed, software),
-                   written)
+            _write(Path(docs_dir) / f"{theorem.id}.md",
+                   notes_page(theorem, checks, functions, seed, software, controls.get(theorem.id, ())), written)
     _write(generated / "sections.tex",
            GENERATED_NOTICE + "".join(f"\\input{{generated/section-{t.id}}}\n" for t in theorems), written)
-    _write(generated / "verdicts.tex", summary_table_tex(theorems, verdicts, seed), written)
+    _write(generated / "verdicts.tex", summary_table_tex(theorems, verdicts, seed, controls), written)
+    _write(generated / "appendix.tex", appendix_tex(theorems, verdicts, seed), written)
     _write(generated / "environment.tex", environment_tex(seed, versions or {}), written)
     _write(generated / "references.bib", references_bib(theorems, software), written)
     _write(generated / "verdicts.json", verdicts_json(theorems, verdicts, seed), written)

@@ -6,11 +6,12 @@ nothing here decides a verdict of its own.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from mathai.citation import escape_text
 from mathai.paper.markup import GENERATED_NOTICE, latex_number
 from mathai.paper.verdicts import Verdicts
+from numerics.neighbours import Control
 from theorems.core import Check, Theorem
 
 _RELATION = {"<=": "$\\le$", ">=": "$\\ge$", "==": "$=$", "in": "$\\in$"}
@@ -37,8 +38,11 @@ def verdict_table_tex(theorem: Theorem, checks: Sequence[Check], seed: int) -> s
             + "\n".join(rows) + "\n\\bottomrule\n\\end{longtable}}\n")
 
 
-def summary_table_tex(theorems: Sequence[Theorem], verdicts: Verdicts, seed: int) -> str:
-    """One row per theorem: symbolic and numeric checks that hold, and the verdict."""
+def summary_table_tex(theorems: Sequence[Theorem], verdicts: Verdicts, seed: int,
+                      controls: Mapping[str, Sequence[Control]] | None = None) -> str:
+    """One row per theorem: symbolic and numeric checks that hold, wrong neighbours rejected (where they were
+    evaluated), and the verdict."""
+    controls = controls or {}
     rows = []
     for theorem in theorems:
         checks = verdicts.get(theorem.id, ())
@@ -46,14 +50,17 @@ def summary_table_tex(theorems: Sequence[Theorem], verdicts: Verdicts, seed: int
         for kind in ("symbolic", "numeric"):
             of_kind = [c for c in checks if c.kind == kind]
             counts.append(f"{sum(c.holds for c in of_kind)}/{len(of_kind)}" if of_kind else "--")
+        neighbours = controls.get(theorem.id, ())
+        counts.append(f"{sum(c.rejected for c in neighbours)}/{len(neighbours)}" if neighbours else "--")
         verdict = ("holds" if checks and all(c.holds for c in checks)
                    else "no checks" if not checks else "\\textbf{FAILS}")
         rows.append(f"\\texttt{{{escape_text(theorem.id)}}} & {escape_text(theorem.title)} & "
-                    f"Sec.~\\ref{{sec:{theorem.id}}} & {counts[0]} & {counts[1]} & {verdict} \\\\")
+                    f"Sec.~\\ref{{sec:{theorem.id}}} & {' & '.join(counts)} & {verdict} \\\\")
     return (GENERATED_NOTICE + "\\begin{table}[ht]\n\\centering\\small\n"
-            "\\begin{tabular}{@{}l p{0.42\\linewidth} l r r l@{}}\n\\toprule\n"
-            "id & result & & symbolic & numeric & verdict \\\\\n\\midrule\n" + "\n".join(rows)
-            + "\n\\bottomrule\n\\end{tabular}\n"
-            f"\\caption{{Verdicts of \\texttt{{mathai verify --seed {seed}}}: checks that hold, of those run. "
-            "Numeric checks compare a measurement with a bound lambdified from the SymPy statement.}\n"
-            "\\label{tab:verdicts}\n\\end{table}\n")
+            "\\begin{tabularx}{\\linewidth}{@{}l >{\\raggedright\\arraybackslash}X l r r r l@{}}\n\\toprule\n"
+            "id & result & & symbolic & numeric & neighbours & verdict \\\\\n\\midrule\n" + "\n".join(rows)
+            + "\n\\bottomrule\n\\end{tabularx}\n"
+            f"\\caption{{Verdicts of \\texttt{{mathai verify --controls --seed {seed}}}: checks that hold, of those "
+            "run, and wrong neighbours (plausible wrong statements) that the checks reject, of those declared. "
+            "Numeric checks compare a measurement with a bound lambdified from the SymPy statement; the appendix "
+            "lists every check.}\n\\label{tab:verdicts}\n\\end{table}\n")
