@@ -202,11 +202,14 @@ def cmd_figures(args, out: Console, err: Console) -> int:
     enable_compilation_cache()
     from mathai import figures
 
+    def say(message: str) -> None:  # which figure, which experiment, how long: on stderr (stdout lists the files)
+        err.print(message, markup=False, highlight=False)
+
     if args.check:
         moves = []
         for t in theorems:
             err.print(f"checking the data of {t.id}'s figures ...", highlight=False)
-            moves += figures.check(t.id, seed=args.seed, fresh=args.fresh, data=data)
+            moves += figures.check(t.id, seed=args.seed, fresh=args.fresh, data=data, progress=say)
         for line in moves:
             out.print(f"moved: {line}", markup=False, highlight=False)
         out.print("the recomputed data agrees with the committed data" if not moves else
@@ -217,7 +220,8 @@ def cmd_figures(args, out: Console, err: Console) -> int:
     for t in theorems:
         err.print(f"figures for {t.id} ...", highlight=False)
         try:
-            written = figures.render(t.id, directory, seed=args.seed, fresh=args.fresh, data=data, mode=mode)
+            written = figures.render(t.id, directory, seed=args.seed, fresh=args.fresh, data=data, mode=mode,
+                                     progress=say)
         except OSError as error:  # a late write failure: the experiments' results were cached before drawing
             err.print(f"mathai figures: cannot write {error.filename or directory}: {error.strerror or error}; the "
                       f"experiment results are kept in the cache ({default_directory()}), so a rerun only draws",

@@ -137,7 +137,7 @@ def test_every_theorem_has_a_generated_statement_and_a_section(sources, theorem)
     assert f"\\label{{sec:{theorem.id}}}" in section and f"\\input{{generated/{theorem.id}}}" in section
     assert f"\\input{{generated/section-{theorem.id}}}" in (sources / "generated" / "sections.tex").read_text()
     for part in theorem.parts:  # a part's mathematics and experiment are printed in the section, under their paths
-        for package, heading in (("theorems", "The mathematics, continued ("), ("numerics", "\\paragraph{")):
+        for package, heading in (("theorems", "The mathematics, continued ("), ("numerics", "\\noindent{\\bfseries ")):
             path = locations.source_file(f"{package}.{part}")
             if path is not None:
                 assert (citation.ROOT / path).exists() and heading + paper.texttt(path) in section

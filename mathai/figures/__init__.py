@@ -105,7 +105,8 @@ def provenance() -> dict[str, str]:
 
 
 def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False, cache_directory: Path | None = None,
-           data: Path | None = None, mode: str | None = None) -> list[Path]:
+           data: Path | None = None, mode: str | None = None,
+           progress: Callable[[str], None] | None = None) -> list[Path]:
     """Draw every figure of ``theorem_id`` into ``directory``; returns the files written.
 
     The results come through :class:`mathai.figures.data.Loader`: from the committed data under ``data`` (default
@@ -117,10 +118,12 @@ def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False,
 
     mode = mode or ("fresh" if fresh else "draw")
     load = Loader(theorem_id, Path(data) if data is not None else Path(directory).parent / "data", seed, mode,
-                  fresh_cache=fresh, cache_directory=cache_directory)
+                  fresh_cache=fresh, cache_directory=cache_directory, progress=progress)
     written = []
     with plt.rc_context(STYLE):
         for function in registry().get(theorem_id, ()):
+            if progress:
+                progress(f" {function.__name__}")
             written += save(function(load), function.__name__, directory)
     if load.written or mode == "fresh":
         (directory / "VERSIONS.json").write_text(json.dumps(provenance(), indent=1, sort_keys=True) + "\n")
@@ -128,12 +131,13 @@ def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False,
 
 
 def check(theorem_id: str, seed: int = 0, fresh: bool = False, cache_directory: Path | None = None,
-          data: Path = Path("paper/data")) -> list[str]:
+          data: Path = Path("paper/data"), progress: Callable[[str], None] | None = None) -> list[str]:
     """Recompute every result that the figures of ``theorem_id`` plot and compare it with the committed data: the
     results that moved beyond their tolerance (:data:`mathai.figures.data.TOLERANCES`), one line each."""
     from mathai.figures.data import Loader
 
-    load = Loader(theorem_id, Path(data), seed, "check", fresh_cache=fresh, cache_directory=cache_directory)
+    load = Loader(theorem_id, Path(data), seed, "check", fresh_cache=fresh, cache_directory=cache_directory,
+                  progress=progress)
     with plt.rc_context(STYLE):
         for function in registry().get(theorem_id, ()):
             plt.close(function(load))

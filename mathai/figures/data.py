@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,7 +125,7 @@ class Loader:
     ``draw`` reads the committed data (computing and writing it where there is none yet); ``fresh`` recomputes
     without cache or data; ``update`` recomputes (through the cache, unless ``fresh_cache``) and rewrites the data;
     ``check`` recomputes likewise and records in ``moves`` every result that moved beyond its tolerance. ``written``
-    lists the data files written.
+    lists the data files written; ``progress`` is told of every experiment run and its seconds.
     """
 
     theorem_id: str
@@ -133,6 +134,7 @@ class Loader:
     mode: str = "draw"
     fresh_cache: bool = False
     cache_directory: Path | None = None
+    progress: Callable[[str], None] | None = None
     moves: list[str] = dataclasses.field(default_factory=list)
     written: list[Path] = dataclasses.field(default_factory=list)
 
@@ -143,8 +145,13 @@ class Loader:
                 return read(path, experiment, config, self.seed, result_type)
             except Exception as error:  # noqa: BLE001 (a damaged data file is recomputed and rewritten, and said so)
                 warnings.warn(f"figure data {path} is unusable ({error}); recomputing and rewriting it", stacklevel=2)
+        start = time.perf_counter()
+        if self.progress:
+            self.progress(f"  running {experiment.__module__} ...")
         result = cached(experiment, config, self.seed, result_type, fresh=self.fresh_cache or self.mode == "fresh",
                         directory=self.cache_directory)
+        if self.progress:
+            self.progress(f"  {experiment.__module__}: {time.perf_counter() - start:.1f} s")
         if self.mode == "check":
             if not path.exists():
                 self.moves.append(f"{path}: no committed data")

@@ -48,7 +48,8 @@ def figures_for(theorems: Sequence[Theorem], paper_dir: Path, seed: int, fresh: 
     for theorem in theorems:
         if figures.registry().get(theorem.id):
             progress(f"figures for {theorem.id} ...")
-            written += figures.render(theorem.id, Path(paper_dir) / "figures", seed=seed, fresh=fresh)
+            written += figures.render(theorem.id, Path(paper_dir) / "figures", seed=seed, fresh=fresh,
+                                      progress=progress)
     return written
 
 
