@@ -146,14 +146,18 @@ def test_timeit_reports_median_within_min_and_max():
 def test_startup_rows_give_cold_warm_and_their_ratio(monkeypatch):
     seen = []
 
-    def fake_verify(theorem_id, cache_dir, timeout):
-        seen.append(cache_dir)
+    def fake_verify(ids, cache_dir, timeout):
+        seen.append((ids, cache_dir))
         return 6.0 if len(seen) % 2 else 2.0  # cold, then warm in the same cache directory
 
     monkeypatch.setattr(report, "_verify_seconds", fake_verify)
     cold, warm = report.startup_rows(["frobenius"])
     assert (cold.value, warm.value, warm.ratio) == (6.0, 2.0, 3.0) and warm.ratio_of == "cold / warm"
-    assert seen[0] == seen[1]
+    assert seen[0] == seen[1] == (("frobenius",), seen[0][1])
+    seen.clear()
+    rows = report.startup_rows(["frobenius", "wang2020"])
+    assert [r.theorem for r in rows] == ["frobenius"] * 2 + ["wang2020"] * 2 + ["all"] * 2
+    assert seen[-1][0] == ("frobenius", "wang2020")
 
 
 # ------------------------------------------------------------------------------------------------------------------

@@ -184,30 +184,33 @@ def draw(report: Report, directory: Path, stem: str, plots: Mapping[str, Sequenc
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _verify_seconds(theorem_id: str, cache_dir: Path, timeout: float) -> float:
+def _verify_seconds(ids: Sequence[str], cache_dir: Path, timeout: float) -> float:
     env = {name: value for name, value in os.environ.items() if name != "JAX_COMPILATION_CACHE_DIR"}
     env.update(MATHAI_JAX_CACHE_DIR=str(cache_dir), MATHAI_JAX_CACHE="1")
     start = time.perf_counter()
-    completed = subprocess.run([sys.executable, "-m", "mathai.cli", "verify", theorem_id, "--json"], env=env,
+    completed = subprocess.run([sys.executable, "-m", "mathai.cli", "verify", *ids, "--json"], env=env,
                                capture_output=True, text=True, timeout=timeout)
     elapsed = time.perf_counter() - start
     if completed.returncode not in (0, 1):
-        raise RuntimeError(f"mathai verify {theorem_id} exited {completed.returncode}: "
+        raise RuntimeError(f"mathai verify {' '.join(ids)} exited {completed.returncode}: "
                            f"{completed.stderr.strip().splitlines()[-1:]}")
     return elapsed
 
 
 def startup_rows(ids: Sequence[str], timeout: float = 300) -> list[Row]:
-    """``mathai verify ID`` in a new process, cold then warm (same compilation cache); seconds and cold/warm.
+    """``mathai verify ID`` in a new process, cold then warm (same compilation cache); seconds and cold/warm; with
+    several ids, a last pair of rows for ``mathai verify`` of all of them in one process.
 
     Each process pays Python, JAX and SymPy imports and the symbolic proofs as well: that is what a user waits
     for, and what the persistent cache can and cannot shorten.
     """
     rows = []
-    for theorem_id in ids:
+    groups = [(theorem_id, (theorem_id,)) for theorem_id in ids] + ([("all", tuple(ids))] if len(ids) > 1 else [])
+    for name, group in groups:
         with tempfile.TemporaryDirectory(prefix="mathai-jax-cache-") as directory:
-            cold = _verify_seconds(theorem_id, Path(directory), timeout)
-            warm = _verify_seconds(theorem_id, Path(directory), timeout)
+            cold = _verify_seconds(group, Path(directory), timeout)
+            warm = _verify_seconds(group, Path(directory), timeout)
+        theorem_id = name
         rows += [Row(theorem_id, "verify start-up", "cold compilation cache", cold, "s"),
                  Row(theorem_id, "verify start-up", "warm compilation cache", warm, "s", ratio=cold / warm,
                      ratio_of="cold / warm", note="new process each; includes imports and symbolic proofs")]
