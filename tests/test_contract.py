@@ -70,7 +70,14 @@ def test_every_check_survives_the_json_round_trip(theorem, index, module, small_
         assert Check.from_json(theorem.id, json.loads(text)) == check
 
 
-THEOREMS = [pytest.param(theorem, id=theorem.id, marks=getattr(pytest.mark, theorem.id)) for theorem in all_theorems()]
+PENDING_NEIGHBOURS = {"frobenius", "linnainmaa1970", "cybenko1989", "barron1993", "katharopoulos2020",
+                      "choromanski2021", "wang2020", "sander2024"}
+"""Theorems whose wrong neighbours are not yet declared (issue 16, open): their declaration test is an expected
+failure, strict, so that it turns into an error the moment a theorem gains its neighbours and leaves this set."""
+
+THEOREMS = [pytest.param(theorem, id=theorem.id, marks=[getattr(pytest.mark, theorem.id)] + (
+    [pytest.mark.xfail(strict=True, reason="wrong neighbours not yet declared (issue 16)")]
+    if theorem.id in PENDING_NEIGHBOURS else [])) for theorem in all_theorems()]
 
 
 @pytest.mark.parametrize("theorem", THEOREMS)
