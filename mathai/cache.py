@@ -118,22 +118,39 @@ def key(experiment: Callable, config: Any, seed: int) -> str:
     return digest.hexdigest()[:32]
 
 
-def entry_header(experiment: Callable, config: Any, seed: int, entry_key: str, arrays: dict[str, np.ndarray]) -> dict:
+def result_arrays(result) -> dict[str, np.ndarray]:
+    """A Result's fields as NumPy arrays, by name."""
+    return {f.name: np.asarray(getattr(result, f.name)) for f in dataclasses.fields(result)}
+
+
+def request(experiment: Callable, config: Any, seed: int, entry_key: str) -> dict:
+    """What an entry's header must say to be the result of ``experiment(config, key(seed))`` under ``entry_key``."""
     return {"experiment": f"{experiment.__module__}.{experiment.__qualname__}", "config": repr(config),
-            "seed": seed, "key": entry_key,
+            "seed": seed, "key": entry_key}
+
+
+def entry_header(experiment: Callable, config: Any, seed: int, entry_key: str, arrays: dict[str, np.ndarray]) -> dict:
+    return {**request(experiment, config, seed, entry_key),
             "arrays": {name: {"shape": list(a.shape), "dtype": a.dtype.str} for name, a in arrays.items()}}
 
 
-def save_entry(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
-    """Write arrays and header to a unique temporary file beside ``path``, then rename it into place."""
+def write_atomically(path: Path, write: Callable[[Any], None], mode: str = "wb") -> None:
+    """Call ``write(file)`` on a unique temporary file beside ``path``, then rename it into place: readers see the
+    old file or the whole new one, and two writers leave one intact file."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez(file, **arrays, **{HEADER: np.array(json.dumps(header, sort_keys=True))})
+        with os.fdopen(handle, mode) as file:
+            write(file)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def save_entry(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
+    """Write arrays and header together (:func:`write_atomically`)."""
+    write_atomically(path, lambda file: np.savez(file, **arrays,
+                                                 **{HEADER: np.array(json.dumps(header, sort_keys=True))}))
 
 
 def load_entry(path: Path, result_type: type, expected: dict) -> Any:
@@ -174,15 +191,14 @@ def cached(experiment: Callable, config: Any, seed: int, result_type: type, *, f
 
     entry_key = key(experiment, config, seed)
     path = entry_path(experiment, entry_key, directory)
-    expected = {"experiment": f"{experiment.__module__}.{experiment.__qualname__}", "config": repr(config),
-                "seed": seed, "key": entry_key}
+    expected = request(experiment, config, seed, entry_key)
     if path.exists() and not fresh:
         try:
             return load_entry(path, result_type, expected)
         except Exception as error:  # noqa: BLE001 (any bad file is recomputed, and said so)
             warnings.warn(f"cache entry {path} is unusable ({error}); recomputing", stacklevel=2)
     result = experiment(config, jax.random.key(seed))
-    arrays = {f.name: np.asarray(getattr(result, f.name)) for f in dataclasses.fields(result)}
+    arrays = result_arrays(result)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         save_entry(path, entry_header(experiment, config, seed, entry_key, arrays), arrays)

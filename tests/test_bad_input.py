@@ -63,7 +63,8 @@ def test_a_late_write_failure_says_that_the_results_are_kept_in_the_cache(capsys
 
     monkeypatch.setattr(mathai.figures, "render", full_disk)
     monkeypatch.setenv("MATHAI_CACHE_DIR", str(tmp_path / "cache"))
-    status, _, err = run(capsys, "figures", "frobenius", "--out", str(tmp_path / "figures"))
+    status, _, err = run(capsys, "figures", "frobenius", "--out", str(tmp_path / "figures"), "--data",
+                         str(tmp_path / "data"))
     assert status == cli.EXIT_FAILED and "figure.png" in err and "kept in the cache" in err
     assert "Traceback" not in err
 
@@ -90,7 +91,8 @@ def test_an_unusable_cache_directory_is_refused_before_any_work(capsys, monkeypa
     a_file = tmp_path / "a-file"
     a_file.write_text("")
     monkeypatch.setenv("MATHAI_CACHE_DIR", str(a_file))
-    status, _, err = run(capsys, "figures", "frobenius", "--out", str(tmp_path / "figures"))
+    status, _, err = run(capsys, "figures", "frobenius", "--out", str(tmp_path / "figures"), "--data",
+                         str(tmp_path / "data"))
     assert status == cli.EXIT_USAGE and "cache directory" in err
 
 

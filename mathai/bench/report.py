@@ -206,11 +206,10 @@ def startup_rows(ids: Sequence[str], timeout: float = 300) -> list[Row]:
     """
     rows = []
     groups = [(theorem_id, (theorem_id,)) for theorem_id in ids] + ([("all", tuple(ids))] if len(ids) > 1 else [])
-    for name, group in groups:
+    for theorem_id, group in groups:
         with tempfile.TemporaryDirectory(prefix="mathai-jax-cache-") as directory:
             cold = _verify_seconds(group, Path(directory), timeout)
             warm = _verify_seconds(group, Path(directory), timeout)
-        theorem_id = name
         rows += [Row(theorem_id, "verify start-up", "cold compilation cache", cold, "s"),
                  Row(theorem_id, "verify start-up", "warm compilation cache", warm, "s", ratio=cold / warm,
                      ratio_of="cold / warm", note="new process each; includes imports and symbolic proofs")]

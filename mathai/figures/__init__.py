@@ -17,7 +17,7 @@ import json
 import os
 import pkgutil
 import platform
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -26,7 +26,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from mathai.cache import cached  # noqa: E402
 
 STYLE = {
     "font.family": "DejaVu Sans",

@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from mathai.cache import cached, entry_header, load_entry, save_entry
+from mathai.cache import cached, entry_header, load_entry, request, result_arrays, save_entry
 
 
 @dataclass(frozen=True)
@@ -79,33 +79,28 @@ def data_path(root: Path, theorem_id: str, experiment: Callable, config: Any, se
     return Path(root) / theorem_id / f"{name}-{data_key(experiment, config, seed)}.npz"
 
 
-def _arrays(result) -> dict[str, np.ndarray]:
-    return {f.name: np.asarray(getattr(result, f.name)) for f in dataclasses.fields(result)}
-
-
 def write(path: Path, experiment: Callable, config: Any, seed: int, result) -> None:
     """Write ``result`` as the committed data at ``path`` (atomically)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    arrays = _arrays(result)
+    arrays = result_arrays(result)
     save_entry(path, entry_header(experiment, config, seed, data_key(experiment, config, seed), arrays), arrays)
 
 
 def read(path: Path, experiment: Callable, config: Any, seed: int, result_type: type):
     """The committed Result at ``path``; ``ValueError`` when its header or arrays do not match the request."""
-    expected = {"experiment": f"{experiment.__module__}.{experiment.__qualname__}", "config": repr(config),
-                "seed": seed, "key": data_key(experiment, config, seed)}
-    return load_entry(path, result_type, expected)
+    return load_entry(path, result_type, request(experiment, config, seed, data_key(experiment, config, seed)))
 
 
 def moved(new, old, tolerance: Tolerance) -> list[str]:
     """The fields of ``new`` that lie outside ``tolerance`` of ``old``, each with its largest excess."""
     out = []
-    for name, a in _arrays(new).items():
+    for name, a in result_arrays(new).items():
         b = np.asarray(getattr(old, name))
         if a.shape != b.shape:
             out.append(f"{name}: shape {a.shape} != {b.shape}")
         elif a.dtype.kind in "fc":
-            a64, b64 = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64), b.astype(a.dtype)
+            a64 = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+            b64 = b.astype(a64.dtype)
             both_nan = np.isnan(a64) & np.isnan(b64)
             allowed = tolerance.atol + tolerance.rtol * np.abs(b64)
             excess = np.where(both_nan, 0.0, np.abs(a64 - b64) - allowed)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -51,7 +49,7 @@ def cached_verdicts(theorem: Theorem, seed: int, directory: Path | None = None,
 
     A cached entry that cannot be read is recomputed (with a warning); one that cannot be written is kept in memory.
     """
-    from mathai.cache import default_directory
+    from mathai.cache import default_directory, write_atomically
 
     path = Path(directory or default_directory()) / "verdicts" / f"{theorem.id}-{verdicts_key(theorem, seed)}.json"
     if path.exists() and not fresh:
@@ -65,10 +63,7 @@ def cached_verdicts(theorem: Theorem, seed: int, directory: Path | None = None,
     document = {"checks": [c.as_json() for c in checks], "controls": [c.as_json() for c in controls]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "w") as file:
-            json.dump(document, file, allow_nan=False)
-        os.replace(temporary, path)
+        write_atomically(path, lambda file: json.dump(document, file, allow_nan=False), mode="w")
     except OSError as error:
         warnings.warn(f"could not cache the verdicts in {path} ({error})", stacklevel=2)
     return checks, controls
