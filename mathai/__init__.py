@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from mathai.api import cite as cite
 from mathai.api import get as get
 from mathai.api import theorems as theorems
+from mathai.api import run as run
 from mathai.api import verify as verify
 
 try:
@@ -17,4 +18,4 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
-__all__ = ["cite", "get", "theorems", "verify", "__version__"]
+__all__ = ["cite", "get", "run", "theorems", "verify", "__version__"]

@@ -97,12 +97,28 @@ def module_run(module: ModuleType, key: jax.Array, config=None, controls: bool =
     return NumericRun(module.__name__, checks, seconds, verdicts)
 
 
-def numeric_runs(theorem: Theorem, seed: int, controls: bool = False) -> list[NumericRun]:
-    """The runs of the theorem's numeric modules at ``seed``, each at its default config (with ``controls``: and
-    the verdicts on their wrong neighbours)."""
+def numeric_runs(theorem: Theorem, seed: int, controls: bool = False, small: bool = False) -> list[NumericRun]:
+    """The runs of the theorem's numeric modules at ``seed``, each at its default config, or at ``Config.small()``
+    (the tests' sizes) with ``small`` (with ``controls``: and the verdicts on their wrong neighbours)."""
     key = jax.random.key(seed)
-    return [module_run(module, part_key(key, index), controls=controls)
+    return [module_run(module, part_key(key, index), module.Config.small() if small else None, controls=controls)
             for index, module in enumerate(result_modules(theorem))]
+
+
+def config_run(config, seed: int, controls: bool = False) -> tuple[Theorem, NumericRun]:
+    """The run of the result module whose ``Config`` ``config`` is, at ``config`` and ``seed`` (the key the module
+    gets in ``mathai verify --seed``), with the theorem it checks (a third-party theorem's module too)."""
+    from theorems.registry import get
+
+    try:
+        module = result_module(type(config).__module__)
+    except ContractError:
+        module = None
+    if module is None or type(config) is not module.Config:
+        raise TypeError(f"{config!r} is not the Config of a result module (numerics.<path>.Config)")
+    theorem = get(module.ID)
+    index = module_names(theorem).index(module.__name__)
+    return theorem, module_run(module, part_key(jax.random.key(seed), index), config, controls=controls)
 
 
 def symbolic_checks(theorem: Theorem) -> Iterator[Check]:

@@ -24,7 +24,7 @@ def test_import_mathai_loads_no_jax():
 
 
 def test_the_public_api_is_explicit():
-    assert set(mathai.__all__) == {"cite", "get", "theorems", "verify", "__version__"}
+    assert set(mathai.__all__) == {"cite", "get", "run", "theorems", "verify", "__version__"}
     assert mathai.get("trace-identity").id == "frobenius" and mathai.get("frobenius") in mathai.theorems()
     assert "@misc" in mathai.cite("frobenius", "bibtex") or "@software" in mathai.cite("frobenius", "bibtex")
 
@@ -37,7 +37,7 @@ def test_a_theorem_repr_is_one_line():
 def fake(monkeypatch, measured):
     """Proofs and experiments replaced: one proof that holds, one numeric check `measured <= 1`."""
     monkeypatch.setattr(registry, "symbolic_checks", lambda t: iter([prove_true(t.id, "a step", True)]))
-    monkeypatch.setattr(registry, "numeric_runs", lambda t, seed, controls=False: [registry.NumericRun(
+    monkeypatch.setattr(registry, "numeric_runs", lambda t, seed, controls=False, small=False: [registry.NumericRun(
         "m", (numeric(t.id, "a bound", measured, "<=", 1.0),), 1.25)])
 
 
@@ -50,6 +50,36 @@ def test_verify_reports_per_theorem_counts_and_json_with_a_schema(monkeypatch):
     assert document["schema"] == 3 and document["theorems"][0]["experiment_seconds"] == 1.25
     assert "seconds" not in document["theorems"][0]["checks"][1]  # an experiment's time is stored once
     assert "holds" in repr(report) and "<table>" in report._repr_html_()
+
+
+def test_run_checks_one_experiment_at_a_config_of_your_own_with_the_key_of_verify():
+    from numerics import frobenius
+
+    config = frobenius.Config(shapes=((3, 5), (8, 8)), dtypes=("float32",), batch=2)
+    report = mathai.run(config, seed=1, controls=True)
+    assert report.ids == ("frobenius",) and report.seed == 1
+    assert len(report.checks) == 2 and all(c.kind == "numeric" for c in report.checks)
+    assert report["frobenius"].controls is not None
+    again = registry.module_run(frobenius, registry.part_key(registry.jax.random.key(1), 0), config)
+    assert [c.measured for c in report.checks] == [c.measured for c in again.checks]
+
+
+def test_run_refuses_what_is_not_a_result_config():
+    with pytest.raises(TypeError, match="not the Config of a result module"):
+        mathai.run(object())
+    with pytest.raises(ValueError, match="seed"):
+        mathai.run(object(), seed=-1)
+
+
+def test_verify_small_runs_each_module_at_its_small_config(monkeypatch):
+    seen = []
+    monkeypatch.setattr(registry, "symbolic_checks", lambda t: iter([]))
+    monkeypatch.setattr(registry, "module_run", lambda module, key, config=None, controls=False: seen.append(
+        config) or registry.NumericRun(module.__name__, (numeric("cybenko1989", "c", 0.0, "<=", 1.0),), 0.0))
+    assert mathai.verify("cybenko1989", small=True).holds
+    from numerics.universal_approximation import cybenko, polynomial_activation
+
+    assert seen == [cybenko.Config.small(), polynomial_activation.Config.small()]
 
 
 def test_a_failing_report_lists_its_failures_first(monkeypatch):
