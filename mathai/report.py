@@ -67,6 +67,26 @@ class TheoremReport:
             data["controls"] = [c.as_json() for c in self.controls]
         return data
 
+    def _repr_html_(self) -> str:
+        """Every check in a table for Jupyter (failures first), then the verdict on each wrong neighbour."""
+        rows = "".join(
+            f"<tr><td>{c.kind}</td><td>{html.escape(c.claim)}</td><td>{format_value(c.measured)}</td>"
+            f"<td>{html.escape(c.relation) if c.kind == 'numeric' else ''}</td><td>{format_value(c.bound)}</td>"
+            f"<td>{'holds' if c.holds else '<b>FAILS</b>'}</td></tr>"
+            for c in sorted(self.checks, key=lambda c: c.holds))
+        held = sum(c.holds for c in self.checks)
+        out = (f"<p><code>{self.theorem.id}</code>: {held} of {len(self.checks)} checks hold</p><table><tr>"
+               "<th>kind</th><th>claim</th><th>measured</th><th>rel</th><th>bound</th><th>verdict</th></tr>"
+               f"{rows}</table>")
+        if self.controls:
+            items = "".join(
+                f"<li>{html.escape(c.claim)}{' (looser)' if c.looser else ''}: "
+                + (f"rejected by <i>{html.escape(c.rejected_by[0])}</i>" if c.rejected else "<b>not rejected</b>")
+                + "</li>" for c in self.controls)
+            rejected = sum(c.rejected for c in self.controls)
+            out += f"<p>{rejected} of {len(self.controls)} wrong neighbours rejected</p><ul>{items}</ul>"
+        return out
+
 
 @dataclass(frozen=True)
 class Report:

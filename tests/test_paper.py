@@ -176,8 +176,9 @@ def test_the_sources_are_byte_reproducible(sources, tmp_path, figure_registry):
                         figure_registry=figure_registry, versions={"jax": "x"})
     for path in sorted((sources / "generated").iterdir()):
         assert (tmp_path / "generated" / path.name).read_bytes() == path.read_bytes(), path.name
-    for path in sorted((sources / "docs").iterdir()):
-        assert (tmp_path / "docs" / path.name).read_bytes() == path.read_bytes(), path.name
+    for path in sorted(p for p in (sources / "docs").rglob("*") if p.is_file()):
+        relative = path.relative_to(sources / "docs")
+        assert (tmp_path / "docs" / relative).read_bytes() == path.read_bytes(), relative
 
 
 def test_a_failing_check_shows_in_the_verdict_tables(tmp_path, figure_registry):

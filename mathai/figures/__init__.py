@@ -129,6 +129,20 @@ def render(theorem_id: str, directory: Path, seed: int = 0, fresh: bool = False,
     return written
 
 
+def draw(theorem_id: str, name: str | None = None, seed: int = 0, data: Path | None = None):
+    """One figure of ``theorem_id`` (the one called ``name``, else its first) drawn from the committed data under
+    ``data`` (default: this checkout's ``paper/data``) and returned, not saved: what a notebook shows."""
+    from mathai.citation import ROOT
+    from mathai.figures.data import Loader
+
+    functions = {function.__name__: function for function in registry().get(theorem_id, ())}
+    if not functions or (name is not None and name not in functions):
+        raise KeyError(f"{theorem_id!r} has no figure {name!r}; its figures: {', '.join(functions) or 'none'}")
+    load = Loader(theorem_id, Path(data) if data is not None else ROOT / "paper" / "data", seed, "draw")
+    with plt.rc_context(STYLE):
+        return functions[name or next(iter(functions))](load)
+
+
 def check(theorem_id: str, seed: int = 0, fresh: bool = False, cache_directory: Path | None = None,
           data: Path = Path("paper/data"), progress: Callable[[str], None] | None = None) -> list[str]:
     """Recompute every result that the figures of ``theorem_id`` plot and compare it with the committed data: the

@@ -107,6 +107,23 @@ def markdown_to_latex(text: str) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def markdown_prose(text: str) -> str:
+    """A docstring as Markdown for the notes site and the notebooks: math kept for MathJax (display math on lines of
+    its own, as ``pymdownx.arithmatex`` and Jupyter want it), roles and ````code```` as inline code."""
+    def replace(match: re.Match) -> str:
+        groups = match.groupdict()
+        if groups["display"]:
+            return f"\n\n$$\n{groups['display_body'].strip()}\n$$\n\n"
+        if groups["role"]:
+            return f"`{groups['role_body']}`"
+        if groups["code"] and groups["code_body"]:
+            return f"`{groups['code_body']}`"
+        return match.group(0)
+
+    text = _INLINE.sub(replace, inspect.cleandoc(text))
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
 def latex_number(value) -> str:
     """A measured value or bound in math mode: 3 significant digits, powers of ten written out."""
     if value is None:

@@ -1,16 +1,23 @@
-"""The notes pages: ``docs/<id>.md`` per theorem and ``docs/index.md``, Markdown for teaching notes, generated from
-the same objects as the paper (statement, assumptions, reference, where the code is, figures, checks, citation).
+"""The notes pages: ``docs/<id>.md`` per theorem and ``docs/index.md``, Markdown for teaching notes and the
+documentation site (``mkdocs.yml``), generated from the same objects as the paper (statement, assumptions,
+reference, the modules' prose, figures with the data that drew them, checks, wrong neighbours, citation).
+
+Links to the code and the data are relative to ``docs/`` (``../numerics/frobenius.py``), so that they work where the
+repository is browsed; the site's build hook (:mod:`mathai.site`) copies those files into the site and points the
+links at the copies.
 """
 
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 from typing import Callable, Sequence
 
-from mathai.citation import Software, software_bibtex
+from mathai.citation import ROOT, Software, software_bibtex
 from mathai.paper.locations import (existing_tests_file, experiment_file, function_file, source_file,
                                     statement_file, tests_file)
-from mathai.paper.markup import markdown_number
+from mathai.paper.markup import markdown_number, markdown_prose
+from mathai.paper.sections import module_doc
 from mathai.paper.verdicts import Verdicts
 from theorems.core import Check, Theorem
 
@@ -54,23 +61,59 @@ def _where_it_lives(theorem: Theorem, figure_functions: Sequence[Callable]) -> s
     return links
 
 
-def notes_page(theorem: Theorem, checks: Sequence[Check], figure_functions: Sequence[Callable], seed: int,
-               software: Software, controls: Sequence = ()) -> str:
-    """A Markdown page for teaching notes: statement, assumptions, reference, where the code is, the figure, the
-    checks, what the experiment would have caught (its wrong neighbours) and how to cite; generated from the same
-    objects as the paper."""
-    assumptions = "\n".join(f"- {a}" for a in theorem.assumptions)
-    links = _where_it_lives(theorem, figure_functions)
+def _prose(theorem: Theorem, package: str, heading: str, file_of: Callable[[str], str]) -> str:
+    """The docstrings of ``package``'s modules of the theorem (module, then parts) as Markdown under ``heading``."""
+    blocks = []
+    for index, module in enumerate((theorem.module, *theorem.parts)):
+        doc = module_doc(package, module)
+        if doc:
+            title = "" if index == 0 else f"**`{file_of(module)}`**\n\n"
+            blocks.append(title + markdown_prose(doc))
+    return f"## {heading}\n\n" + "\n".join(blocks) + "\n" if blocks else ""
+
+
+def _data_files(theorem: Theorem) -> list[str]:
+    """The committed figure data of the theorem (``paper/data/<id>/*.npz``), as paths from the checkout's root."""
+    directory = ROOT / "paper" / "data" / theorem.id
+    return sorted(path.relative_to(ROOT).as_posix() for path in directory.glob("*.npz"))
+
+
+def _figures(theorem: Theorem, figure_functions: Sequence[Callable]) -> str:
+    """Each figure with its caption, the function that draws it and the committed data it is drawn from."""
+    data = _data_files(theorem)
+    drawn_from = ("from the committed data " + ", ".join(f"[`{Path(d).name}`](../{d})" for d in data)
+                  if data else "from its experiments")
     figures = "".join(f"![{function.__name__}](../paper/figures/{function.__name__}.png)\n\n"
-                      f"{_first_paragraph(function)} (`mathai figures {theorem.id}` draws it.)\n\n"
+                      f"{_first_paragraph(function)} Drawn by [`{function.__name__}`](../{function_file(function)}) "
+                      f"{drawn_from} (`mathai figures {theorem.id}`; `--fresh` recomputes).\n\n"
                       for function in figure_functions)
+    return (f"## Figure{'s' if len(figure_functions) > 1 else ''}\n\n{figures}" if figure_functions else "")
+
+
+def _checks(theorem: Theorem, checks: Sequence[Check], seed: int) -> str:
+    """The verdict in one line, then every check in a table folded under ``<details>``."""
+    if not checks:
+        return f"## Checks\n\nNo checks were run (`mathai verify {theorem.id}` runs them).\n\n"
     rows = "\n".join(f"| {c.kind} | {c.claim.replace('|', '∣')} | {markdown_number(c.measured)} | "
                      f"{c.relation if c.kind == 'numeric' else ''} | {markdown_number(c.bound)} | "
                      f"{'holds' if c.holds else '**FAILS**'} |" for c in checks)
-    table = ("| kind | claim | measured | | bound | verdict |\n|---|---|---|---|---|---|\n" + rows + "\n"
-             if checks else "")
-    summary = (f"`mathai verify {theorem.id} --seed {seed}`: {sum(c.holds for c in checks)} of {len(checks)} checks "
-               "hold.\n\n" if checks else f"No checks were run (`mathai verify {theorem.id}` runs them).\n")
+    failing = [c for c in checks if not c.holds]
+    symbolic = sum(c.kind == "symbolic" for c in checks)
+    return (f"## Checks\n\n`mathai verify {theorem.id} --seed {seed}`: {sum(c.holds for c in checks)} of "
+            f"{len(checks)} checks hold ({symbolic} symbolic, {len(checks) - symbolic} numeric)."
+            + "".join(f"\n\n- **FAILS**: {c.claim}" for c in failing) + "\n\n"
+            f'<details markdown="1">\n<summary>Every check: what was measured and its bound</summary>\n\n'
+            "| kind | claim | measured | | bound | verdict |\n|---|---|---|---|---|---|\n" + rows
+            + "\n\n</details>\n\n")
+
+
+def notes_page(theorem: Theorem, checks: Sequence[Check], figure_functions: Sequence[Callable], seed: int,
+               software: Software, controls: Sequence = ()) -> str:
+    """A Markdown page for teaching notes and the site: statement, assumptions, reference, a link to its notebook,
+    the mathematics and the experiment (the modules' docstrings), the figures (with the function and the committed
+    data that drew them), the checks (every one folded), what the experiment would have caught (its wrong
+    neighbours), where the code is and how to cite; generated from the same objects as the paper."""
+    assumptions = "\n".join(f"- {a}" for a in theorem.assumptions)
     reference = _linked_reference(theorem)
     return (NOTES_NOTICE +
             f"# {theorem.title}\n\n"
@@ -79,11 +122,15 @@ def notes_page(theorem: Theorem, checks: Sequence[Check], figure_functions: Sequ
             f"$$\n{theorem.latex()}\n$$\n\n"
             + (f"**Assumptions.**\n\n{assumptions}\n\n" if assumptions else "")
             + f"**Reference.** {reference}\n\n"
-            f"## Where it lives\n\n{links}\n"
-            + (f"## Figure{'s' if len(figure_functions) > 1 else ''}\n\n{figures}" if figure_functions else "")
-            + f"## Checks\n\n{summary}{table}\n"
+            f"**Run it.** The notebook [`notebooks/{theorem.id}.ipynb`](notebooks/{theorem.id}.ipynb) states the "
+            "theorem, runs its proofs and experiments at small sizes, draws its figure and ends with exercises.\n\n"
+            + _prose(theorem, "theorems", "The mathematics", statement_file)
+            + _prose(theorem, "numerics", "The experiment", experiment_file)
+            + _figures(theorem, figure_functions)
+            + _checks(theorem, checks, seed)
             + _caught(theorem, controls)
-            + f"## Cite\n\n```bibtex\n{theorem.reference.bibtex()}\n\n{software_bibtex(software, theorem)}\n"
+            + f"## Where it lives\n\n{_where_it_lives(theorem, figure_functions)}\n"
+            f"## Cite\n\n```bibtex\n{theorem.reference.bibtex()}\n\n{software_bibtex(software, theorem)}\n"
             f"```\n\nWith biblatex, the same software entry as `@software` (use one of the two):\n\n"
             f"```bibtex\n{software_bibtex(software, theorem, entry_type='software')}\n```\n\n"
             f"`mathai cite {theorem.id} --format latex` gives the statement as a LaTeX theorem, "
@@ -104,13 +151,17 @@ def _caught(theorem: Theorem, controls: Sequence) -> str:
 
 
 def notes_index(theorems: Sequence[Theorem], verdicts: Verdicts) -> str:
-    """docs/index.md: one line per theorem, linking its notes page."""
+    """docs/index.md, the site's home: what mathai is, then one row per theorem linking its page and notebook."""
     rows = []
     for theorem in theorems:
         checks = verdicts.get(theorem.id, ())
-        verdict = "holds" if checks and all(c.holds for c in checks) else "no checks" if not checks else "FAILS"
+        verdict = (f"{len(checks)} checks hold" if checks and all(c.holds for c in checks)
+                   else "no checks" if not checks else "FAILS")
         rows.append(f"| [`{theorem.id}`]({theorem.id}.md) | {theorem.title} | {theorem.reference.text()} | "
-                    f"{verdict} |")
-    return (NOTES_NOTICE + "# Notes pages\n\n"
-            "One page per theorem, generated from the same objects as the paper (`paper/main.tex`).\n\n"
-            "| id | result | reference | verdict |\n|---|---|---|---|\n" + "\n".join(rows) + "\n")
+                    f"{verdict} | [notebook](notebooks/{theorem.id}.ipynb) |")
+    return (NOTES_NOTICE + "# mathai: the mathematics behind modern AI, checked by experiment\n\n"
+            "Each result is stated once in SymPy and paired with a jitted JAX experiment; its checks, and the wrong "
+            "statements next to it that they reject, are listed on its page. The pages are generated from the same "
+            "objects as the paper (`paper/main.tex`) by `mathai paper`; each theorem has a notebook to run.\n\n"
+            "| id | result | reference | verdict | run it |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+            "The [Python API](api.md) is what the notebooks call: `mathai.verify`, `mathai.run`, `mathai.cite`.\n")

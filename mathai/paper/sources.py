@@ -1,5 +1,5 @@
 """Writing the generated sources: ``paper/generated/*`` (statements, sections, summary table, environment,
-bibliography, verdicts) and the notes pages in ``docs/``, byte-reproducibly (measured values, no timings, no dates).
+bibliography, verdicts), the notes pages in ``docs/`` and the notebooks in ``docs/notebooks/``, byte-reproducibly (measured values, no timings, no dates).
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from mathai.citation import Software, escape_text, read_citation_cff, software_bibtex
 from mathai.paper.markup import GENERATED_NOTICE
+from mathai.paper.notebooks import notebook_json
 from mathai.paper.notes import notes_index, notes_page
 from mathai.paper.sections import appendix_tex, section_tex, statement_tex
 from mathai.paper.tables import summary_table_tex
 from mathai.paper.verdicts import Controls, Verdicts
+from numerics import registry
 from theorems.core import Theorem
 
 
@@ -57,7 +59,7 @@ def write_sources(theorems: Sequence[Theorem], verdicts: Verdicts, *, paper_dir:
                   controls: Controls | None = None) -> list[Path]:
     """Write ``paper_dir/generated/*`` (and ``docs_dir/*.md`` unless None); return the files written.
 
-    Stale ``section-*.tex`` and statement files of theorems that left the registry are removed.
+    Stale ``section-*.tex``, statement files and notebooks of theorems that left the registry are removed.
     """
     software = software or read_citation_cff()
     controls = controls or {}
@@ -76,6 +78,8 @@ def write_sources(theorems: Sequence[Theorem], verdicts: Verdicts, *, paper_dir:
         if docs_dir is not None:
             _write(Path(docs_dir) / f"{theorem.id}.md",
                    notes_page(theorem, checks, functions, seed, software, controls.get(theorem.id, ())), written)
+            _write(Path(docs_dir) / "notebooks" / f"{theorem.id}.ipynb",
+                   notebook_json(theorem, functions, registry.result_modules(theorem)), written)
     _write(generated / "sections.tex",
            GENERATED_NOTICE + "".join(f"\\input{{generated/section-{t.id}}}\n" for t in theorems), written)
     _write(generated / "verdicts.tex", summary_table_tex(theorems, verdicts, seed, controls), written)
@@ -86,7 +90,8 @@ def write_sources(theorems: Sequence[Theorem], verdicts: Verdicts, *, paper_dir:
     if docs_dir is not None:
         _write(Path(docs_dir) / "index.md", notes_index(theorems, verdicts), written)
     keep = set(written)
-    for stale in generated.glob("*.tex"):
+    stale_files = [*generated.glob("*.tex"), *(Path(docs_dir).glob("notebooks/*.ipynb") if docs_dir else [])]
+    for stale in stale_files:
         if stale not in keep:
             stale.unlink()
     return written
