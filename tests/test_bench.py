@@ -220,3 +220,21 @@ def test_cores_used_is_cpu_time_over_wall_time(monkeypatch):
         return 0.0
 
     assert bench.cores_used(call, calls=4) == 2.0 and len(calls) == 5
+
+
+def test_the_plain_einsum_form_computes_linear_attention():
+    """The benchmark's plain form is a correct linear attention, not a faster wrong one: it equals mathai's
+    quadratic form within 8 n u max|v| (each output is a ratio of sums of n positive terms of a few products each,
+    u = 2^-24 in float32). A plain form that dropped its normaliser would be off by a factor of about n."""
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    from mathai.bench.linear_attention import plain_einsum
+    from numerics.linear_attention import forms
+
+    q, k, v = (jax.random.normal(key, (64, 16), jnp.float32) for key in jax.random.split(jax.random.key(0), 3))
+    reference = forms.quadratic(forms.feature_map(q), forms.feature_map(k), v)
+    error = np.max(np.abs(np.asarray(plain_einsum(q, k, v)) - np.asarray(reference)))
+    assert error <= 8 * 64 * 2.0**-24 * float(np.max(np.abs(np.asarray(v))))
+    assert "bench_against_plain_einsum" in [f.__name__ for f in mathai.bench.registry()["katharopoulos2020"]]

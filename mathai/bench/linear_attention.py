@@ -1,4 +1,5 @@
-"""Benchmark: linear attention (non-causal and causal-chunked) against ``jax.nn.dot_product_attention``.
+"""Benchmark: linear attention (non-causal and causal-chunked) against ``jax.nn.dot_product_attention``, and the
+non-causal form against the plainest correct einsum code (:func:`bench_against_plain_einsum`).
 
 One head, head width d = 64, float32, sequence length n = 2^4 .. 2^14 (``quick``: up to 2^12). Every form is
 jitted and compiled once (warm-up); then, at each n, the four forms are timed *interleaved* in one run
@@ -167,6 +168,41 @@ def _causal_chunked(chunk: int = CHUNK):
     return jax.jit(lambda q, k, v: forms.causal_chunked(forms.feature_map(q), forms.feature_map(k), v, chunk=chunk))
 
 
+PLAIN_SIZES = (2**12, 2**14)
+PLAIN_REPETITIONS = 3
+
+
+def plain_einsum(q: jax.Array, k: jax.Array, v: jax.Array) -> jax.Array:
+    """Non-causal linear attention as the plainest correct code would write it: elu + 1 features, the m x d state
+    by einsum, then queries times state over queries times the summed keys; default precision, nothing else."""
+    a, b = jax.nn.elu(q) + 1, jax.nn.elu(k) + 1
+    state = jnp.einsum("nm,nd->md", b, v)
+    return jnp.einsum("nm,md->nd", a, state) / jnp.einsum("nm,m->n", a, jnp.sum(b, axis=0))[:, None]
+
+
+def bench_against_plain_einsum(quick: bool) -> list[Row]:
+    """mathai's non-causal form (:func:`numerics.linear_attention.forms.linear` with its feature map, every product
+    at ``precision="highest"``) against :func:`plain_einsum`, at n = 2^12 and 2^14 (quick and full alike), d = 64,
+    float32: :data:`PLAIN_REPETITIONS` interleaved runs (:func:`timeit_interleaved`, the two forms alternating call
+    by call); the row is the median of the runs' mathai / plain ratios, the note their spread. A library form
+    slower than these three lines would be a defect (the bar: mathai / plain <= 1.05)."""
+    fns = {"mathai": _linear(), "plain": jax.jit(plain_einsum)}
+    rows = []
+    for n in PLAIN_SIZES:
+        q, k, v = _queries_keys_values(n)
+        repeats = repeat_counts(fns, q, k, v, paired=tuple(fns))
+        ratios = []
+        for _ in range(PLAIN_REPETITIONS):
+            timings = timeit_interleaved(fns, q, k, v, repeats=repeats)
+            ratios.append(timings["mathai"].median / timings["plain"].median)
+        ratio = statistics.median(ratios)
+        rows.append(Row(statement.ID, "plain einsum", f"linear (mathai) vs plain einsum, n={n} d={WIDTH}", ratio,
+                        "x", ratio=ratio, ratio_of="mathai / plain",
+                        note=f"median of {PLAIN_REPETITIONS} runs of {repeats['mathai']} interleaved calls each; "
+                             f"runs {min(ratios):.3f}-{max(ratios):.3f}"))
+    return rows
+
+
 def bench_against_dot_product_attention(quick: bool) -> list[Row]:
     """Seconds per call of each form by n (interleaved, one run); ratios dot_product_attention / linear, causal and
     not, and causal / non-causal linear."""
@@ -235,5 +271,6 @@ def attention_time_vs_n(rows: list[Row]):
     return fig
 
 
-BENCHMARKS = {statement.ID: (bench_against_dot_product_attention, bench_chunk_sizes, bench_batched_dot)}
+BENCHMARKS = {statement.ID: (bench_against_dot_product_attention, bench_against_plain_einsum, bench_chunk_sizes,
+                             bench_batched_dot)}
 PLOTS = {statement.ID: (attention_time_vs_n,)}
