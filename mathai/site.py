@@ -33,7 +33,8 @@ def on_config(config, **_):
 
     docs = Path(config["docs_dir"])
     pages = [{t.title: f"{t.id}.md"} for t in all_theorems() if (docs / f"{t.id}.md").exists()]
-    bench = sorted(p.relative_to(docs).as_posix() for p in (docs / "bench").rglob("*.md"))
+    bench = [{f"{p.stem} ({'full' if 'full' in p.relative_to(docs).parts else 'quick'} sizes)":
+              p.relative_to(docs).as_posix()} for p in sorted((docs / "bench").rglob("*.md"))]
     config["nav"] = [{"Home": "index.md"}, {"Theorems": pages}, {"Python API": "api.md"},
                      *([{"Benchmarks": bench}] if bench else [])]
     return config
