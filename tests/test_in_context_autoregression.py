@@ -13,12 +13,15 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from numerics.in_context import autoregression, linear_layer
+from numerics.in_context import one_step_monte_carlo as monte_carlo
+from numerics.in_context.one_step import LAWS, STATISTICS, THEOREM, step_laws
 from numerics.precision import uses_float64
 from numerics.prng import fast_key
 from numerics.training import TrainingDiverged, check_training
 from theorems.core import prove_equal
 from theorems.in_context import autoregression as statement
 from theorems.in_context import moments
+from theorems.in_context import wrong_statements as wrong
 
 pytestmark = pytest.mark.sander2024
 
@@ -243,16 +246,81 @@ def test_nan_in_training_names_step_and_value():
 SMALL = autoregression.Config.small()
 
 
-@pytest.fixture(scope="module")
-def small_result():
-    return autoregression.experiment(SMALL, jax.random.key(0))
+@pytest.fixture
+def small_result(small_run):
+    return small_run(autoregression)
 
 
-@pytest.mark.slow
+def _failing(checks, *words):
+    return [c.claim for c in checks if not c.holds and all(w in c.claim for w in words)]
+
+
 def test_checks_fail_when_the_closed_form_is_perturbed(small_result):
-    perturbed = dataclasses.replace(small_result, theory=small_result.theory * 1.1 + 0.05)
-    mc = [c for c in autoregression.checks(perturbed, SMALL) if "(MC" in c.claim and "dL/deta" not in c.claim]
-    assert not any(c.holds for c in mc)
+    """Every Monte Carlo check of the loss and of the estimation error fails against closed forms 10% + 0.05 off."""
+    perturbed = step_laws({law: tuple(1.1 * form + sp.Rational(1, 20) for form in statement.one_step_forms[law])
+                           for law in LAWS})
+    mc = [c for c in autoregression.judged(small_result, SMALL, perturbed)
+          if "(MC" in c.claim and ("E|eta* G s_T" in c.claim or "E|eta* G - W" in c.claim)]
+    assert mc and not any(c.holds for c in mc)
+
+
+def test_the_flat_tolerance_accepts_an_off_by_one_step_that_the_derivative_rejects(small_result):
+    """eta* = 1/(T+d) (T+1 pairs counted) is 3.4% from 1/(T+d-1) at T = 20: the trained step's tolerance of 9.5% takes
+    it, the Monte Carlo of L'(eta*) (and of L) does not."""
+    claim = step_laws(wrong.context_off_by_one)
+    checks = autoregression.judged(small_result, SMALL, claim)
+    assert all(c.holds for c in checks if c.claim.startswith("trained: step"))
+    assert _failing(checks, "unitary", "dL/deta") and _failing(checks, "rotation", "dL/deta")
+
+
+def test_the_loss_excess_sees_a_curvature_ten_times_off(small_result):
+    """The sharp partner of the trained step's tolerance: the Monte Carlo loss excess at the tolerance's step fails
+    when the measured excess is ten times (or a tenth of) what it is, while the flat step check accepts both."""
+    excess = STATISTICS.index("loss excess")
+    for factor in (10.0, 0.1):
+        mean = small_result.mean.copy()
+        mean[..., excess] *= factor
+        checks = autoregression.checks(dataclasses.replace(small_result, mean=mean), SMALL)
+        assert len(_failing(checks, "l(eta*(1+delta))")) == len(LAWS) * len(SMALL.lengths)
+        assert all(c.holds for c in checks if c.claim.startswith("trained: step"))
+
+
+def test_the_theorems_step_law_gives_its_constants():
+    """StepLaw on the theorem's forms: eta* = 1/(T+d-1), the step error sqrt(rho(d-1)/T), and at eta* the means
+    (d(d-1)/(T+d-1), 0, (d-1)/(T+d-1), rho d(d-1)/(T+d-1)); the off-by-one neighbour's eta* is 1/(T+d)."""
+    d, T, rho = 10, 20, 0.02
+    law = THEOREM["unitary"]
+    star, delta = law.optimal_step(d, T), law.step_error(d, T, rho)
+    assert star == pytest.approx(1 / (T + d - 1), rel=1e-14)
+    assert delta == pytest.approx(np.sqrt(rho * (d - 1) / T), rel=1e-14)
+    expected = [d * (d - 1) / (T + d - 1), 0.0, (d - 1) / (T + d - 1), rho * d * (d - 1) / (T + d - 1)]
+    np.testing.assert_allclose(law.predictions(d, T, star, delta), expected, rtol=1e-13, atol=1e-12)
+    assert THEOREM["rotation"].optimal_step(d, T) == pytest.approx(2 / (T + d - 1), rel=1e-14)
+    assert step_laws(wrong.context_off_by_one)["unitary"].optimal_step(d, T) == pytest.approx(1 / (T + d), rel=1e-14)
+    assert step_laws(wrong.flatter_loss)["unitary"].step_error(d, T, rho) == pytest.approx(10 * delta, rel=1e-12)
+
+
+_statistics = jax.jit(monte_carlo.statistics_at_lengths, static_argnums=2)  # jitted: 0.5 s, eagerly 3 s
+
+
+@uses_float64
+def test_the_monte_carlo_statistics_are_the_per_sequence_quantities():
+    """statistics_at_lengths against NumPy on two unitary sequences: loss, derivative, estimation error, and the
+    loss excess as the difference of two losses (the program computes it as eta delta g + (eta delta)^2 |G s|^2)."""
+    d, lengths, delta = 3, (2, 5), 0.3
+    rng = np.random.default_rng(3)
+    theta, phase = rng.uniform(0, 2 * np.pi, (2, d))
+    s = np.exp(1j * (theta * np.arange(max(lengths) + 2)[:, None] + phase))
+    W = np.diag(np.exp(1j * theta))
+    steps = np.array([0.2, 0.1])
+    got = np.asarray(_statistics(s, W, lengths, steps, np.full(2, delta)))
+    for row, T, eta in zip(got, lengths, steps):
+        G = sum(np.outer(s[t], s[t - 1].conj()) for t in range(1, T + 1))
+        loss = lambda step: np.sum(np.abs(step * G @ s[T] - s[T + 1]) ** 2)  # noqa: E731
+        derivative = 2 * np.real(np.vdot(G @ s[T], eta * G @ s[T] - s[T + 1]))
+        estimation = np.sum(np.abs(eta * G - W) ** 2) / d
+        np.testing.assert_allclose(row, [loss(eta), derivative, estimation, loss(eta * (1 + delta)) - loss(eta)],
+                                   rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.slow

@@ -225,3 +225,13 @@ def test_checks_hold_on_a_model_that_learns_and_fail_on_one_that_does_not():
     assert any("one gradient step" in c for c in failed) and any("decreases" in c for c in failed)
     wrong_oracle = dataclasses.replace(good, oracle_error=np.full(good.oracle_error.shape, 1e-20))
     assert not softmax.checks(wrong_oracle, config)[0].holds
+
+
+def test_the_neighbours_equality_check_holds_only_when_the_transformer_is_its_baseline():
+    """The two-sided paired check of the neighbours: it holds on a baseline equal to the model (up to noise of
+    mean zero), and fails on the fake one-step GD baseline, 0.2 above the model at t = T_max."""
+    config = dataclasses.replace(TINY, max_length=6)
+    good = _fake_result()
+    twin = good.model_error + 0.05 * np.random.default_rng(1).standard_normal(good.model_error.shape)
+    assert softmax.matches(good, config, "twin", twin).holds
+    assert not softmax.matches(good, config, "one gradient step", good.gd_error).holds

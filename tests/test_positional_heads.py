@@ -17,6 +17,7 @@ from hypothesis.extra import numpy as hnp
 from numerics.in_context import positional_heads
 from numerics.precision import uses_float64
 from theorems.in_context import positional_heads as statement
+from theorems.in_context import wrong_statements as wrong
 
 pytestmark = pytest.mark.sander2024
 
@@ -111,16 +112,38 @@ def test_the_sequences_follow_their_laws():
     np.testing.assert_allclose(orthogonal[:, :, 1::2], orthogonal[:, :, 0::2].conj(), atol=0)
 
 
-@pytest.mark.slow
-def test_the_floors_are_the_statements_and_a_shifted_closed_form_is_rejected():
+def test_the_floors_are_the_statements_and_a_shifted_closed_form_is_rejected(small_run):
     """At the small config (d = 4, T = 5; unitary H = 2, orthogonal H = 3) the floors are (T-1)(d-H) and 0; a closed
     form off by ten standard errors fails the simulation check. (That every check holds there is the contract
     test's.)"""
     config = positional_heads.Config.small()
-    result = positional_heads.experiment(config, jax.random.key(0))
+    result = small_run(positional_heads)
     assert result.floor.tolist() == [(5 - 1) * (4 - 2), 0.0]
     shifted = dataclasses.replace(result, closed=result.closed + 10 * result.sim_se)
     assert not positional_heads.checks(shifted, config)[0].holds
+
+
+def _floor_checks(result, config):
+    return [c for c in positional_heads.checks(result, config) if "minimised loss - floor" in c.claim]
+
+
+@pytest.mark.parametrize("offset", [-1e-9, 1e-6])
+def test_the_floor_check_is_two_sided(small_run, offset):
+    """A minimised loss 1e-9 below the floor (far beyond the rounding of the computed loss, ~1e-12 here) refutes the
+    floor; one 1e-6 above it (beyond converged d(T-1) = 1.6e-8) has not reached it: both fail, for every run."""
+    config = positional_heads.Config.small()
+    result = small_run(positional_heads)
+    assert all(c.holds for c in _floor_checks(result, config))
+    moved = dataclasses.replace(result, final_loss=result.floor + offset)
+    assert not any(c.holds for c in _floor_checks(moved, config))
+
+
+def test_the_floors_and_the_ratio_come_from_the_statement():
+    assert positional_heads.floor("unitary", 10, 20, 5) == 19 * 5
+    assert positional_heads.floor("unitary", 10, 20, 10) == 0.0
+    assert positional_heads.floor("orthogonal", 10, 20, 8) == 0.0
+    assert positional_heads.floor("unitary", 10, 20, 5, wrong.floor_one_head_short) == 19 * 4
+    assert statement.previous_to_current == sp.Rational(-1, 2)
 
 
 @pytest.mark.parametrize("change, message", [

@@ -1,6 +1,6 @@
 """Benchmarks for sander2024: what training the layer costs, and two ways to apply one gradient step in context.
 
-* ``training``: the jitted Adam loop of :mod:`numerics.in_context.autoregression` (d = 10, T = 20, the default
+* ``training``: the jitted Adam loop of :mod:`numerics.in_context.layer_training` (d = 10, T = 20, the default
   steps and batch): compile time and run time side by side (the issue asks for < 20 s in all on 2 cores).
 * ``one_step_forms``: the prediction eta G s_T computed as the attention layer does it, V (sum_t e_t e_t^*) M q
   (O(T d^2) a sequence), against the same number computed right to left, eta sum_t s_t (s_{t-1}^* s_T) (O(T d)),
@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 
 from mathai.bench import Row, timeit
-from numerics.in_context import autoregression, linear_layer, sequences
+from numerics.in_context import autoregression, layer_training, linear_layer, sequences
 from numerics.precision import uses_float64
 from numerics.prng import fast_key
 
@@ -28,8 +28,8 @@ def training(quick: bool) -> list[Row]:
     key = fast_key(jax.random.key(0))
 
     def run():
-        return autoregression._train(key, config.d, config.train_length, config.steps, config.batch,
-                                     config.learning_rate, config.init_scale)[1]
+        return layer_training.train_program(key, config.d, config.train_length, config.steps, config.batch,
+                                            config.learning_rate, config.init_scale)[1]
 
     timing = timeit(run, repeats=3 if quick else 5)
     case = f"d={config.d}, T={config.train_length}, {config.steps} steps x batch {config.batch}"

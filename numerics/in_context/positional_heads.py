@@ -1,35 +1,60 @@
-"""Non-augmented multi-head layer of Sander et al. (2024): closed-form losses against simulation, and their minima.
+r"""Non-augmented multi-head layer of Sander et al. (2024): closed-form losses against simulation, and their minima.
 
-The statement, the model and the laws are in :mod:`theorems.in_context.positional_heads`. Here:
+**The result** (:mod:`theorems.in_context.positional_heads`). Tokens are the states $s_0, \dots, s_T$; $H$ heads with
+real diagonal weights and a positional matrix $P$ predict $\hat s_{m+1,k} = \sum_{j\le m} p_{m,j} s_{j,k}
+\sum_a C_{ka}\overline{s_{m-1,a}} s_{j,a}$, $C = B^\top A$. The loss $\mathcal L = \sum_{m=1}^{T-1}
+\mathbb E\|\hat s_{m+1} - s_{m+1}\|^2$ has a closed form in $C$ and $P$ under each law, and global minimum
 
-* **simulation** — random weights $(A, B, P)$; the mean of $\\sum_m \\|\\hat s_{m+1} - s_{m+1}\\|^2$ over sampled
+$$\min \mathcal L = (T-1)(d-H)^+ \ \text{(unitary)}, \qquad 0 \ \text{(rotation blocks, } H \ge d/2),$$
+
+attained at $C = c\,\Pi$ (a projector of rank $\min(H, d)$), $p_{m,m} = 1/c$, and, for rotation blocks with
+$H < d$ heads, $C = c\,\operatorname{diag}(\mathbf 1\mathbf 1^\top, \dots)$ with previous : current token weights
+$p_{m,m-1} : p_{m,m} = -1/2 : 1$.
+
+**Checked here** (the model and its closed forms in :mod:`numerics.in_context.diagonal_heads`, the minimisation and
+the read-out in :mod:`numerics.in_context.head_minima`):
+
+* **simulation** — random weights $(A, B, P)$; the mean of $\sum_m \|\hat s_{m+1} - s_{m+1}\|^2$ over sampled
   sequences against the lambdified closed forms, both laws (and the authors' ``unitary.py`` form, which it rejects);
 * **minimisation** — Adam from a small random start, then L-BFGS (optax), on the closed-form loss in $(A, B, P)$, for
-  each (law, heads) of ``Config.runs``; read out the learned $c$, the positional weights and the structure of
-  $C = B^\\top A$, and compare with the global minima of the statement.
+  each (law, heads) of ``Config.runs``; the best start's loss against the floor *two-sidedly* (above it by at most
+  the convergence tolerance, below it by at most the rounding of the computed loss: a minimiser below the floor
+  refutes the floor), and the structure of its $C$ and $P$ against the minima of the statement.
 
 All runs share one compiled program: heads beyond $H$ are masked rows of a $d$-head layer, and the law is a flag.
 The experiment runs in float64 (:func:`experiment` switches JAX's x64 mode on for its call).
+
+**Wrong neighbours** (:data:`NEIGHBOURS`, SymPy forms in :mod:`theorems.in_context.wrong_statements`): a unitary floor
+one rank short, $(T-1)(d-H-1)^+$ (looser: rejected by the upper side of the floor check, the floor being attained);
+the unitary floor for rotation blocks too (rejected by the lower side: the minimiser with $H < d$ heads lies below
+it); previous : current weights $-1 : 1$ (rejected by the read-out of $P$).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 
-from numerics.bridge import to_jax
+from numerics.in_context.diagonal_heads import (authors_loss, closed_loss, invariants, prediction_errors,
+                                                rounding_bound, row_layout, sequences, simulate)
+from numerics.in_context.head_minima import (floor, initial_params, learned_scale, minimise_restarts,
+                                             positional_weights, structure)
+from numerics.neighbours import Neighbour
 from numerics.precision import uses_float64
 from numerics.prng import fast_key
-from numerics.training import check_training, descend
+from numerics.training import check_training
 from numerics.resources import COMPLEX128, array_bytes, require_memory
 from numerics.validation import require_counts, require_fields, require_positive, require_z
 from theorems.core import Check, numeric
 from theorems.in_context import positional_heads as statement
+from theorems.in_context import wrong_statements as wrong
+
+__all__ = ["ID", "LAWS", "Config", "Result", "experiment", "checks", "judged", "NEIGHBOURS", "closed_loss",
+           "authors_loss", "invariants", "rounding_bound", "row_layout", "sequences", "prediction_errors", "simulate",
+           "floor", "learned_scale", "positional_weights", "structure"]
 
 ID = statement.ID
 LAWS = statement.LAWS
@@ -139,146 +164,6 @@ class Result:
     P: np.ndarray
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Closed forms, lambdified from the statement, on the invariants of C and of the rows of P.
-# ---------------------------------------------------------------------------------------------------------------
-
-row_loss = {law: to_jax(list(statement.INVARIANTS), statement.row_loss[law]) for law in LAWS}
-authors_row_loss = to_jax(list(statement.INVARIANTS), statement.authors_unitary_row_loss)
-
-
-def row_layout(T: int) -> tuple[jax.Array, jax.Array, jax.Array]:
-    """Boolean (T-1, T) masks of the rows m = 1..T-1 of P: entries j <= m, the previous token j = m-1, the current
-    token j = m."""
-    m = jnp.arange(1, T)[:, None]
-    j = jnp.arange(T)[None, :]
-    return j <= m, j == m - 1, j == m
-
-
-def invariants(C: jax.Array, P: jax.Array) -> tuple[jax.Array, ...]:
-    """:data:`theorems.in_context.positional_heads.INVARIANTS` (per row of P) in their order."""
-    d, T = C.shape[0], P.shape[1]
-    inside, previous, current = row_layout(T)
-    P = jnp.where(inside, P, 0.0)
-    r = C.sum(axis=1)
-    pairs = C[jnp.arange(d), jnp.arange(d) ^ 1]
-    others = jnp.where(previous, 0.0, P)
-    return (jnp.sum(C**2), jnp.sum(r**2), jnp.trace(C), jnp.sum(r * pairs), jnp.sum(pairs**2),
-            jnp.sum(jnp.where(previous, P, 0.0), axis=1), jnp.sum(jnp.where(current, P, 0.0), axis=1),
-            others.sum(axis=1), jnp.sum(others**2, axis=1), d)
-
-
-def closed_loss(law: str, C: jax.Array, P: jax.Array) -> jax.Array:
-    """$\\mathcal L = \\sum_{m=1}^{T-1} \\mathcal L_m$ from the statement's closed form."""
-    return jnp.sum(row_loss[law](*invariants(C, P)))
-
-
-def authors_loss(C: jax.Array, P: jax.Array) -> jax.Array:
-    return jnp.sum(authors_row_loss(*invariants(C, P)))
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Simulation.
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def sequences(key: jax.Array, n: int, d: int, T: int, orthogonal) -> jax.Array:
-    """(n, T+1, d) complex states $s_0..s_T$ with $s_0 = \\mathbf 1$, in the eigenbasis (see the statement): unitary
-    law, or (``orthogonal`` true) conjugate pairs $z_b, \\bar z_b$ from the first $d/2$ angles."""
-    z = jnp.exp(1j * jax.random.uniform(key, (n, d), maxval=2 * jnp.pi))
-    pairs = jnp.stack([z[:, : d // 2], z[:, : d // 2].conj()], axis=-1).reshape(n, d)
-    z = jnp.where(orthogonal, pairs, z)
-    return z[:, None, :] ** jnp.arange(T + 1)[None, :, None]
-
-
-def prediction_errors(s: jax.Array, C: jax.Array, P: jax.Array) -> jax.Array:
-    """$\\sum_{m=1}^{T-1}\\|\\hat s_{m+1} - s_{m+1}\\|^2$ for one sequence ``s`` of shape (T+1, d), straight from the
-    model: $\\hat s_{m+1,k} = \\sum_{j\\le m} p_{m,j} s_{j,k} \\sum_a C_{ka}\\overline{s_{m-1,a}} s_{j,a}$."""
-    T = s.shape[0] - 1
-    inside, _, _ = row_layout(T)
-    m = jnp.arange(1, T)
-    scores = s[m - 1].conj()[:, None, :] * s[None, :T, :]            # (m, j, a)
-    predicted = jnp.einsum("mj,mja,ka,jk->mk", jnp.where(inside, P, 0.0), scores, C, s[:T])
-    return jnp.sum(jnp.abs(predicted - s[m + 1]) ** 2)
-
-
-@partial(jax.jit, static_argnames=("n", "chunk"))
-def simulate(key: jax.Array, C: jax.Array, P: jax.Array, orthogonal, n: int, chunk: int) -> jax.Array:
-    """Per-sequence losses of ``n`` sequences of the law (``orthogonal`` true or false), ``chunk`` at a time."""
-    d, T = C.shape[0], P.shape[1]
-    keys = jax.random.split(key, n // chunk)
-    per_chunk = jax.lax.map(lambda k: jax.vmap(prediction_errors, (0, None, None))(
-        sequences(k, chunk, d, T, orthogonal), C, P), keys)
-    return per_chunk.reshape(-1)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Minimisation.
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def floor(law: str, d: int, T: int, heads: int) -> float:
-    """The global minimum of the statement: $(T-1)(d-H)^+$ (unitary), $0$ (orthogonal, $H \\ge d/2$)."""
-    return float((T - 1) * max(d - heads, 0)) if law == "unitary" else 0.0
-
-
-def _objective(params, head_mask, orthogonal):
-    C = (params["B"] * head_mask[:, None]).T @ (params["A"] * head_mask[:, None])
-    unitary = closed_loss("unitary", C, params["P"])
-    return jnp.where(orthogonal, closed_loss("orthogonal", C, params["P"]), unitary)
-
-
-def minimise(params, head_mask, orthogonal, learning_rate, adam_steps: int, polish_steps: int):
-    """Adam for ``adam_steps``, then L-BFGS for ``polish_steps``; returns (params, Adam losses, final loss).
-
-    The polish returns the best iterate it visited: at an exact zero of the loss L-BFGS's curvature pairs vanish and
-    its next step can blow up (measured once in ten seeds: a loss of 1e140 after a loss of 1e-13)."""
-    objective = partial(_objective, head_mask=head_mask, orthogonal=orthogonal)
-    params, losses = descend(objective, params, optax.adam(learning_rate), steps=adam_steps)
-    lbfgs = optax.lbfgs()
-    value_and_grad = optax.value_and_grad_from_state(objective)
-
-    def polish_step(carry, _):
-        p, state, best, best_value = carry
-        value, grad = value_and_grad(p, state=state)
-        better = value < best_value  # False on NaN
-        best = jax.tree.map(lambda x, y: jnp.where(better, x, y), p, best)
-        best_value = jnp.where(better, value, best_value)
-        updates, state = lbfgs.update(grad, state, p, value=value, grad=grad, value_fn=objective)
-        return (optax.apply_updates(p, updates), state, best, best_value), value
-
-    start = (params, lbfgs.init(params), params, objective(params))
-    (last, _, best, best_value), _ = jax.lax.scan(polish_step, start, None, length=polish_steps)
-    last_value = objective(last)
-    better = last_value < best_value
-    params = jax.tree.map(lambda x, y: jnp.where(better, x, y), last, best)
-    return params, losses, jnp.where(better, last_value, best_value)
-
-
-@partial(jax.jit, static_argnames=("adam_steps", "polish_steps"))
-def minimise_restarts(params, head_mask, orthogonal, learning_rate, adam_steps: int, polish_steps: int):
-    """:func:`minimise` from each of a batch of starts (leading axis of every leaf of ``params``)."""
-    return jax.vmap(partial(minimise, adam_steps=adam_steps, polish_steps=polish_steps),
-                    in_axes=(0, None, None, None))(params, head_mask, orthogonal, learning_rate)
-
-
-def initial_params(key: jax.Array, d: int, T: int, scale: float) -> dict[str, jax.Array]:
-    ka, kb, kp = jax.random.split(key, 3)
-    return {"A": scale * jax.random.normal(ka, (d, d)), "B": scale * jax.random.normal(kb, (d, d)),
-            "P": scale * jax.random.normal(kp, (T - 1, T))}
-
-
-def learned_scale(law: str, C: np.ndarray, heads: int) -> float:
-    """$c$ with $C = c\\,\\Pi$ (unitary: $\\operatorname{tr}C/\\operatorname{rank}$) or $C_{kk} = c$ (orthogonal)."""
-    d = C.shape[0]
-    return float(np.trace(C) / (min(heads, d) if law == "unitary" else d))
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Experiment and checks.
-# ---------------------------------------------------------------------------------------------------------------
-
-
 @uses_float64
 def experiment(config: Config, key: jax.Array) -> Result:
     """Simulation at random weights for both laws, then one minimisation per (law, heads) run."""
@@ -321,77 +206,12 @@ def experiment(config: Config, key: jax.Array) -> Result:
                   restart_loss=restart_loss, adam_loss=adam_loss, final_loss=final_loss, floor=floors, A=As, B=Bs, P=Ps)
 
 
-def positional_weights(P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row m = 1..T-1: current-token weight $p_{m,m}$, previous-token weight $p_{m,m-1}$, and the largest
-    $|p_{m,j}|$, $j < m-1$ (0 for m = 1)."""
-    rows = np.arange(P.shape[0])
-    current, previous = P[rows, rows + 1], P[rows, rows]
-    older = np.array([np.max(np.abs(P[r, :r]), initial=0.0) for r in rows])
-    return current, previous, older
-
-
-def rounding_bound(law: str, A: np.ndarray, B: np.ndarray, P: np.ndarray) -> float:
-    r"""How far below its true value the float64 closed loss at (A, B, P) can come out: $\gamma_K\,\Sigma$.
-
-    The loss is a sum of products of the invariants (:func:`invariants`, :data:`row_loss`), each a sum of products
-    of entries of $C = B^\top A$ and $P$; computed in any order, its error is at most $\gamma_K = Ku/(1-Ku)$
-    ($u = 2^{-53}$) times $\Sigma$, the same sum with every term replaced by its absolute value (Higham, *Accuracy
-    and Stability of Numerical Algorithms*, 2nd ed., Sec. 3.1), where $K$ bounds the roundings along any term's
-    path: $2d$ for an entry of $C$ and its square, $d^2$ for a sum over $C$, $2T$ for the sums over a row of $P$ and
-    over rows, $16$ for the products and the row's few additions. $\Sigma$ is the row loss at $|C| \le |B|^\top|A|$,
-    $|P|$ with the subtracted terms added ($-2p_{m,m}\operatorname{tr}C \to 2|p_{m,m}|\operatorname{tr}|C|$,
-    $S_1^2 - S_2 \to S_1^2 + S_2$)."""
-    C = np.abs(B).T @ np.abs(A)
-    d, T = C.shape[0], P.shape[1]
-    inside, previous, current = (np.asarray(x) for x in row_layout(T))
-    P = np.where(inside, np.abs(P), 0.0)
-    r, pairs = C.sum(axis=1), C[np.arange(d), np.arange(d) ^ 1]
-    others = np.where(previous, 0.0, P)
-    prev, cur = np.sum(np.where(previous, P, 0.0), axis=1), np.sum(np.where(current, P, 0.0), axis=1)
-    s1, s2 = others.sum(axis=1), np.sum(others**2, axis=1)
-    total = s2 * np.sum(C**2) + prev**2 * np.sum(r**2) + 2 * cur * np.trace(C) + d
-    if law == "orthogonal":
-        total = total + 2 * prev * s1 * np.sum(r * pairs) + (s1**2 + s2) * np.sum(pairs**2)
-    K = 2 * d + d * d + 2 * T + 16
-    return float(K * 2.0**-53 / (1 - K * 2.0**-53) * np.sum(total))
-
-
-def structure(law: str, heads: int, A: np.ndarray, B: np.ndarray, P: np.ndarray) -> dict[str, float]:
-    """Dimensionless distances of a minimiser from the statement's global-minimum structure (all 0 there)."""
-    C = B.T @ A
-    d, c = C.shape[0], learned_scale(law, C, heads)
-    current, previous, older = positional_weights(P)
-    out = {"|c p_(m,m) - 1|": float(np.max(np.abs(c * current - 1))),
-           "|c| |p_(m,j)|, j < m-1": float(np.max(np.abs(c) * older))}
-    X = C / c
-    if law == "unitary":
-        out["|p_(m,m-1)| |C 1| / sqrt(d)"] = float(np.max(np.abs(previous)) * np.linalg.norm(C.sum(axis=1))
-                                                    / np.sqrt(d))
-        if heads >= d:
-            out["|C/c - I|_F / sqrt(d)"] = float(np.linalg.norm(X - np.eye(d)) / np.sqrt(d))
-            a, b = A[:heads], B[:heads]
-            out["|A B^T / c - I|_F / (sqrt(d) cond(A))"] = float(
-                np.linalg.norm(a @ b.T / c - np.eye(heads)) / np.sqrt(heads) / np.linalg.cond(a))
-        else:
-            out["|(C/c)^2 - C/c|_F / sqrt(H)"] = float(np.linalg.norm(X @ X - X) / np.sqrt(heads))
-            out["|C/c - (C/c)^T|_F / sqrt(H)"] = float(np.linalg.norm(X - X.T) / np.sqrt(heads))
-        return out
-    pair = np.arange(d) ^ 1
-    g = float(np.mean(X[np.arange(d), pair]))
-    block = np.eye(d) + g * np.eye(d)[pair]
-    out["|C/c - (I + (gamma/c) J)|_F / sqrt(d)"] = float(np.linalg.norm(X - block) / np.sqrt(d))
-    predicted = -g / (c * (1 + g))  # p_(m,m-1) = -gamma / (c (c + gamma)) with gamma = g c
-    out["|c| |p_(m,m-1) + gamma/(c(c+gamma))|"] = float(np.max(np.abs(c) * np.abs(previous - predicted)))
-    if heads < d:
-        out["|p_(m,m-1) / p_(m,m) + 1/2|"] = float(np.max(np.abs(previous / current + 0.5)))
-        out["|gamma/c - 1|"] = abs(g - 1)
-    return out
-
-
-def checks(result: Result, config: Config) -> list[Check]:
-    """Closed forms against simulation (z standard errors); each run at its floor, two-sided: above it by at most
-    ``converged`` d(T-1), below it by at most the rounding of the computed loss (:func:`rounding_bound`; a loss
-    truly below the floor would refute the theorem); the minimisers' structure."""
+def judged(result: Result, config: Config, floors=statement.floor,
+           previous_to_current=statement.previous_to_current) -> list[Check]:
+    """The checks of a claim on ``result``: closed forms against simulation (z standard errors); each run at the
+    claim's floor (``floors``, SymPy in $(T, d, H)$), two-sided: above it by at most ``converged`` d(T-1), below it
+    by at most the rounding of the computed loss (:func:`rounding_bound`; a loss truly below the floor would refute
+    it); the minimisers' structure, with the claim's ratio ``previous_to_current`` of orthogonal minima, H < d."""
     z, d, T = config.z, config.d, config.T
     out = []
     for i, law in enumerate(LAWS):
@@ -406,11 +226,33 @@ def checks(result: Result, config: Config) -> list[Check]:
     for r, (law, heads) in enumerate(zip(result.laws, result.heads)):
         law, heads = str(law), int(heads)
         below = rounding_bound(law, result.A[r], result.B[r], result.P[r])
-        out.append(numeric(ID, f"non-augmented, {law}, H={heads}: minimised loss - floor {result.floor[r]:g} in "
+        bottom = floor(law, d, T, heads, floors)
+        out.append(numeric(ID, f"non-augmented, {law}, H={heads}: minimised loss - floor {bottom:g} in "
                                f"[-{below:.1e} (float64 rounding), {config.converged:g} d(T-1)]: at the floor, "
-                               f"not below it", result.final_loss[r] - result.floor[r], "in", (-below, scale)))
-        for name, value in structure(law, heads, result.A[r], result.B[r], result.P[r]).items():
+                               f"not below it", result.final_loss[r] - bottom, "in", (-below, scale)))
+        for name, value in structure(law, heads, result.A[r], result.B[r], result.P[r],
+                                     previous_to_current).items():
             out.append(numeric(ID, f"non-augmented, {law}, H={heads}: {name} <= {config.structure:g}", value, "<=",
                                config.structure))
     return out
 
+
+def checks(result: Result, config: Config) -> list[Check]:
+    """The statement's checks (:func:`judged` with its floors and its ratio -1/2)."""
+    return judged(result, config)
+
+
+NEIGHBOURS = (
+    Neighbour("floor-one-head-short",
+              "unitary law: the minimum with H heads is (T-1)(d-H-1)^+ (a rank bound one short; true, not attained)",
+              lambda result, config: judged(result, config, floors=wrong.floor_one_head_short), looser=True),
+    Neighbour("orthogonal-floor-needs-d-heads",
+              "rotation blocks: zero loss needs H = d heads, the minimum being (T-1)(d-H)^+ as in the unitary law",
+              lambda result, config: judged(result, config, floors=wrong.orthogonal_floor_needs_d_heads)),
+    Neighbour("previous-to-current-minus-one",
+              "rotation blocks, H < d heads: previous : current token weights -1 : 1 (the recurrence "
+              "s_(T+1) = 2 (s_(T-1).s_T) s_T - s_(T-1) read without its factor 2)",
+              lambda result, config: judged(result, config,
+                                            previous_to_current=wrong.previous_to_current_without_factor_two)),
+)
+"""Wrong neighbours of the non-augmented part (see the module docstring)."""

@@ -72,6 +72,10 @@ error $\|J_t - W\|_F^2/\|W\|_F^2$ at $t = 1, 10, 20$: transformer $1.05, 0.53, 0
 one GD step's, although its predictions are much better (the limitation above). Over seeds 0-11 the error at
 $t = 20$ ranged $0.06$-$0.15$ against $0.24$-$0.26$ for one GD step; the smallest check margin was 3.8 times the
 5-standard-error threshold (seed 3, transformer vs one GD step).
+
+**Wrong neighbours** (:data:`NEIGHBOURS`): the two stronger claims a reader of the linear-layer result might carry
+over, that the trained transformer *is* least squares in context (the slide's "estimates B") or *is* one gradient
+step; each predicts a paired difference of zero at $t = T_{\max}$, which the same held-out sequences reject.
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ from numerics.in_context.baselines import (ORACLE_RCOND, gram_conditions, least_
 from numerics.in_context.sequences import orthogonal_sequences, sequences_from_gaussian
 from numerics.in_context.softmax_transformer import (batch_loss, init_params, jacobian_errors, parameter_count,
                                                      position_errors)
+from numerics.neighbours import Neighbour
 from numerics.precision import uses_float64
 from numerics.prng import fast_key
 from numerics.training import check_training, descend
@@ -294,3 +299,26 @@ def checks(result: Result, config: Config) -> list[Check]:
                            f"(paired difference > {z:g} se)", gain, ">=", z * se))
     return out
 
+
+def matches(result: Result, config: Config, name: str, baseline: np.ndarray) -> Check:
+    """What a neighbour claiming that the transformer *is* ``name`` predicts: its error at t = T_max equals the
+    baseline's on the same sequences, the paired difference within +-z se (two-sided)."""
+    z, T = config.z, config.max_length
+    gap, se = paired(result.model_error[:, -1], baseline[:, -1])
+    return numeric(ID, f"softmax transformer: E|ŝ - s|^2 at t = {T} equals the {name}'s (paired difference within "
+                       f"+-{z:g} se)", gap, "in", (-z * se, z * se))
+
+
+NEIGHBOURS = (
+    Neighbour("transformer-is-least-squares",
+              "the trained softmax transformer estimates W in context as least squares does (the slide's "
+              "'estimates B'): its next-token error at t = T_max is the oracle's",
+              lambda result, config: [*checks(result, config),
+                                      matches(result, config, "least-squares oracle", result.oracle_error)]),
+    Neighbour("transformer-is-one-gradient-step",
+              "the trained softmax transformer computes one gradient step in context, as the linear layer does: its "
+              "next-token error at t = T_max is that of one GD step at eta*",
+              lambda result, config: [*checks(result, config),
+                                      matches(result, config, "one gradient step", result.gd_error)]),
+)
+"""Stronger claims next to what is checked: the transformer beats one GD step but stays above least squares."""

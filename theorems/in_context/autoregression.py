@@ -123,9 +123,13 @@ relative_error = (d - 1) / (T + d - 1)
 rotation_optimal_step = 2 / (T + d - 1)
 rotation_minimal_loss = d * (d - 1) / (2 * (T + d - 1))
 
+one_step_forms = {"unitary": (unitary_loss, unitary_estimation_error),
+                  "rotation": (rotation_loss, rotation_estimation_error)}
+"""Per law, loss $\\mathcal L(\\eta)$ and the relative estimation error of one step $\\eta G$, in $(d, T, \\eta)$."""
+
 step_ratio = sp.Symbol("r", positive=True)
 loss_excess = T * (step_ratio - 1) ** 2 / (d - 1)
-"""$\\mathcal L(r\\eta^\\star)/\\mathcal L(\\eta^\\star) - 1$ (unitary law)."""
+"""$\\mathcal L(r\\eta^\\star)/\\mathcal L(\\eta^\\star) - 1$ (both laws, :func:`prove_loss_excess`)."""
 
 eta_star = symbol("eta_star", r"\eta^\star", "η*", positive=True)
 loss_at_star = symbol("loss_at_eta_star", r"\mathcal{L}(\eta^\star)", "ℒ(η*)", positive=True)
@@ -271,13 +275,16 @@ def prove_rotation_constants() -> Check:
 
 
 def prove_loss_excess() -> Check:
-    """$\\mathcal L(\\eta)/\\mathcal L(\\eta^\\star) - 1 = T(\\eta/\\eta^\\star - 1)^2/(d-1)$: flat at $\\eta^\\star$.
+    """$\\mathcal L(\\eta)/\\mathcal L(\\eta^\\star) - 1 = T(\\eta/\\eta^\\star - 1)^2/(d-1)$ under both laws: flat at
+    $\\eta^\\star$.
 
     A loss excess $\\rho$ allows a relative step error $\\sqrt{\\rho(d-1)/T}$ (9.5% for $\\rho = 2\\%$, $d = 10$,
     $T = 20$); the Monte Carlo check of $\\eta^\\star$ therefore uses $\\mathcal L'$, not $\\mathcal L$.
     """
-    excess = unitary_loss.subs(eta, step_ratio * optimal_step) / minimal_loss - 1
-    return prove_equal(ID, "unitary law: L(eta)/L(eta*) - 1 = T (eta/eta* - 1)^2/(d-1)", excess, loss_excess)
+    unitary = unitary_loss.subs(eta, step_ratio * optimal_step) / minimal_loss - 1
+    rotation = rotation_loss.subs(eta, step_ratio * rotation_optimal_step) / rotation_minimal_loss - 1
+    return prove_equal(ID, "unitary and rotation-block laws: L(eta)/L(eta*) - 1 = T (eta/eta* - 1)^2/(d-1)",
+                       sp.Matrix([unitary, rotation]), sp.Matrix([loss_excess, loss_excess]))
 
 
 def coordinate_heads_prediction(states: list[sp.Matrix]) -> sp.Matrix:

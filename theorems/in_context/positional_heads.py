@@ -108,6 +108,14 @@ authors_unitary_row_loss = (S2 + p_prev**2) * frobenius2 + p_prev**2 * rowsums2 
 
 c, gamma = sp.symbols("c gamma", real=True, nonzero=True)
 
+T, H = sp.symbols("T H", integer=True, positive=True)
+floor = {"unitary": (T - 1) * sp.Max(d - H, 0), "orthogonal": sp.Integer(0)}
+"""The global minimum of $\\mathcal L$ over $(A, B, P)$ with $H$ heads: $(T-1)(d-H)^+$ (unitary), $0$ (orthogonal,
+$H \\ge d/2$; below that no floor is derived)."""
+
+previous_to_current = sp.Rational(-1, 2)
+"""$p_{m,m-1}/p_{m,m}$ at every orthogonal-law minimum with $H < d$ heads ($R^2 = 2\\cos\\theta\\,R - I$)."""
+
 # ---------------------------------------------------------------------------------------------------------------
 # Explicit sizes: symbolic C and p, the exact torus mean.
 # ---------------------------------------------------------------------------------------------------------------
@@ -239,12 +247,13 @@ def prove_unitary_floor(size: int = 4) -> Check:
                                                 - (d - trace**2 / frobenius2)) == 0
     m = 2
     _, p = weights(size, m)
+    per_row = floor["unitary"] / (T - 1)
     attained = all(
-        sp.simplify(closed_row_loss("unitary", c * sp.diag(*([1] * H + [0] * (size - H))),
-                                    [0] * m + [1 / c], m) - (size - H)) == 0
-        for H in range(size + 1))
+        sp.simplify(closed_row_loss("unitary", c * sp.diag(*([1] * heads + [0] * (size - heads))),
+                                    [0] * m + [1 / c], m) - per_row.subs({d: size, H: heads})) == 0
+        for heads in range(size + 1))
     return prove_true(ID, f"non-augmented, unitary: min over p_m is d - tr(C)^2/|C|_F^2; C = c Pi_H, p_m = 1/c "
-                          f"attains d - H for H = 0..{size} (loss 0 with H = d heads)",
+                          f"attains the floor's row share d - H for H = 0..{size} (loss 0 with H = d heads)",
                       bool(minimum_ok and attained))
 
 
@@ -264,7 +273,7 @@ def prove_orthogonal_minima(size: int = 4, max_m: int = 3) -> Check:
     # a singular 2x2 block [[c, g], [g, c]] has g = +-c; g = -c makes the coupling square 1/c^2 != 0
     singular = set(sp.solve(sp.Matrix([[c, gamma], [gamma, c]]).det(), gamma)) == {c, -c}
     excluded = sp.simplify(coupling.subs(gamma, -c)) == -1
-    ratio = sp.simplify((-gamma / (c * (c + gamma))).subs(gamma, c) / (1 / c)) == sp.Rational(-1, 2)
+    ratio = sp.simplify((-gamma / (c * (c + gamma))).subs(gamma, c) / (1 / c)) == previous_to_current
     return prove_true(ID, f"non-augmented, orthogonal: zero loss on C = cI + gamma J, p_m = 1/c, "
                           f"p_(m-1) = -gamma/(c(c+gamma)) (d = {size}, m <= {max_m}); gamma is unique; singular C "
                           f"(H < d heads) forces gamma = c and p_(m-1)/p_m = -1/2",
