@@ -15,8 +15,8 @@ import jax.numpy as jnp
 
 from numerics.opcount import OpCount, count_ops, xla_cost
 from numerics.precision import uses_float64
-from numerics.reverse_mode.network import (forward_differences, forward_mode, loss_of_params, num_params,
-                                           slide_gradient)
+from numerics.reverse_mode.network import (difference_quotient, forward_differences, forward_mode, loss,
+                                           loss_of_params, num_params, shifted_loss, slide_gradient)
 
 
 def _specs(widths, batch):
@@ -32,7 +32,12 @@ def _param_specs(widths):
 
 @uses_float64
 def count_programs(widths, activation: str, batch: int, all_programs: bool = True) -> dict[str, OpCount]:
-    """Operation counts of the loss, jax.grad, the slide's sweep, and (all_programs) FD and forward mode."""
+    """Operation counts of the loss, jax.grad, the slide's sweep, and (all_programs) FD and forward mode.
+
+    With ``all_programs``, also the pieces forward differences are built from: ``fd_base`` (E on the flat theta),
+    ``fd_shifted`` (one evaluation after one shift, for a scalar index) and ``fd_quotient`` (one difference
+    quotient), so that the cost of ``fd`` can be derived from the program: fd_base + d (fd_shifted + fd_quotient).
+    """
     theta, Z, Y = _specs(widths, batch)
     params = _param_specs(widths)
     static = dict(widths=tuple(widths), activation=activation)
@@ -45,7 +50,11 @@ def count_programs(widths, activation: str, batch: int, all_programs: bool = Tru
     if all_programs:
         d = theta.shape[0]
         basis = jax.ShapeDtypeStruct((d, d), jnp.float64)
+        index, scalar = jax.ShapeDtypeStruct((), jnp.int64), jax.ShapeDtypeStruct((), jnp.float64)
         out["fd"] = count_ops(partial(forward_differences, **static), theta, Z, Y)
+        out["fd_base"] = count_ops(partial(loss, **static), theta, Z, Y)
+        out["fd_shifted"] = count_ops(partial(shifted_loss, **static), theta, index, Z, Y)
+        out["fd_quotient"] = count_ops(difference_quotient, scalar, scalar)
         out["fwd"] = count_ops(lambda t, e, z, y: forward_mode(t, e, z, y, **static), theta, basis, Z, Y)
     return out
 

@@ -1,4 +1,8 @@
-r"""Experiment: what the gradient of an MLP loss costs, counted, for $d$ from 10 to $10^6$ parameters.
+r"""Experiment: what the gradient of an MLP loss costs, counted, for $d$ from 10 to $10^6$ parameters, and what the
+gradient of a product chain costs, the program that reaches the tally's constant 5.
+
+All counts are in one cost model, the package's own (:mod:`theorems.reverse_mode.gradient_cost`): every scalar
+operation one, every adjoint update an addition; its constant is 5, attained by a multiplication.
 
 The function is the slide's network with a squared loss, $E(\theta) = \tfrac12\|X_R - Y\|_F^2$,
 $X_{r+1} = \rho(A_r X_r + b_r\mathbf 1^\top)$, $X_0 = Z$ (columns are samples), with all weights flattened into
@@ -9,10 +13,16 @@ operations counted by :mod:`numerics.opcount` (:mod:`numerics.reverse_mode.count
 
 * the loss $E$ ($K$ operations);
 * reverse mode, ``jax.grad(E)``, and the slide's BackwardNN written in JAX (which recomputes $A_r X_r + b_r$);
-* forward differences, $E(\theta)$ and $E(\theta + \varepsilon\delta_i)$ for every $i$ (``vmap``);
+* forward differences, $E(\theta)$ and $E(\theta + \varepsilon\delta_i)$ for every $i$ (``vmap``), and the pieces
+  they are built from, each counted on its own (one evaluation, one shifted evaluation, one quotient), so that the
+  cost of the whole is derived from the program, not fitted;
 * forward mode, one Jacobian-vector product per coordinate direction (``vmap`` of ``jax.jvp`` over the rows of the
   identity, passed in as an argument so that building it is not counted; the primal is computed once, as in
   ``jax.jacfwd``).
+
+The product chain $x_1 \cdots x_n$ (:mod:`numerics.reverse_mode.chain`, $n$ = 2 to 1000, $K = n - 1$): the function,
+``jax.grad``, and the tally's reverse sweep (adjoints start at zero, every update an addition), against the exact
+counts of :mod:`theorems.reverse_mode.chain`.
 
 Beside the counter, XLA's compiled cost analysis of $E$ and ``jax.grad(E)`` (flops, transcendentals) and the
 compiled memory (arguments, outputs, temporaries: the reverse sweep stores the forward values). XLA compiles each
@@ -23,7 +33,10 @@ bound, and both equal central differences within the bound $h^2 M_3/6 + \gamma_N
 Taylor's theorem with $M_3$ the largest $|\partial_i^3 E|$ sampled at $\theta_i + \{-h, 0, h\}$; rounding: each
 evaluation of $E$ is off by at most $\gamma_N E_{|\cdot|}$, where $E_{|\cdot|}$ is the loss recomputed with
 absolute values of every term and $N$ the longest chain of roundings, see
-:func:`numerics.reverse_mode.correctness.rounding_depth`).
+:func:`numerics.reverse_mode.correctness.rounding_depth`). Both bounds are worst cases that the data stay far below
+(about 1/100), so each has a sharp partner: central differences at a larger step against their Lagrange remainder
+$\tfrac{h^2}{6}\partial^3 E$, two-sided, and BackwardNN − ``jax.grad`` in float32 against float64 at 64 random
+points, whose normalised means must agree (:mod:`numerics.reverse_mode.correctness`).
 
 **Measured** (seed-independent counts, batch 8; XLA 0.10.2 on CPU; ``mathai figures linnainmaa1970`` draws them):
 
@@ -38,10 +51,15 @@ absolute values of every term and $N$ the longest chain of roundings, see
 | 180 901 | 3 | 300 | 2 894 441 | 2.50 (all four) | 2.50 | 2.51 | 3.51 | 2.51 |
 | 1 002 001 | 2 | 1000 | 16 032 041 | 2.00 (all four) | 2.00 | 2.00 | 3.00 | 2.00 |
 
-Forward differences cost exactly $K(d+1) + 6d$ (the shifts, index wrapping, subtraction, division), forward mode
-$1.0$–$2.1\,dK$; fitted log-log slopes of cost/K against d: 0.992 and 0.977. Reverse mode stays between 1.9 and
-3.04: under Griewank–Walther's 4 on every count, and at large width at $3 - 1/L$ of the *hidden* layers (the last
-layer, of width 1, costs little). Baur–Strassen's 3 holds only with transcendentals counted as non-scalar: counting
+Forward differences cost exactly what their pieces cost: $K(d+1) + 6d$, the 6 counted from the program (the shift's
+index wrapping, three operations, and scatter-add, one; the subtraction and the division), equal at every $d$;
+forward mode $1.0$–$2.1\,dK$; fitted log-log slopes of cost/K against d: 0.992 and 0.977. ``jax.grad`` of the MLPs
+stays between 1.9 and 3.04 of the loss: under the tally's 5 with room to spare, at large width at $3 - 1/L$ of the
+*hidden* layers (the last layer, of width 1, costs little), because matrix products dominate. The product chain
+measures the other end, exactly as predicted: the tally's sweep costs $5(n-1) - 1$ (ratio 4.999 at $n = 1000$: no
+constant below 5, Griewank–Walther's 4 included, bounds this count), ``jax.grad`` $3(n-1) - 1$ (2.999: it writes
+each adjoint's first contribution instead of adding it to zero, and in a product chain every adjoint has only one).
+Baur–Strassen's 3 holds only with transcendentals counted as non-scalar: counting
 multiplications alone, the width-1 network reaches 4.60 (tanh' and the chain rule multiply, tanh itself does not).
 The slide's BackwardNN, which recomputes $A_r X_r + b_r$, costs one forward product more per layer: 3.0–4.15.
 XLA's flops agree with the counter to within 0.1 at width >= 4; at width 1 XLA rewrites the products (25.98 means
@@ -56,13 +74,17 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from numerics.measure import loglog_slope
+from numerics.neighbours import Neighbour
 from numerics.precision import uses_float64
+from numerics.reverse_mode import chain as chain_program
 from numerics.reverse_mode import correctness, counting
+from numerics.reverse_mode.cost_checks import (FORWARD_MODE_SPREAD, chain_checks, correctness_checks,  # noqa: F401
+                                               cost_constant_checks, finite_difference_checks, forward_mode_checks,
+                                               nonscalar_checks, slope_tolerance, xla_checks)
 from numerics.reverse_mode.network import ACTIVATIONS, num_params
 from numerics.resources import array_bytes, require_memory
 from numerics.validation import require_counts, require_fields, require_one_of, require_positive
-from theorems.core import Check, numeric
+from theorems.core import Check
 from theorems.reverse_mode import gradient_cost as statement
 
 ID = statement.ID
@@ -81,20 +103,28 @@ DEFAULT_ARCHITECTURES = (
 SMALL_ARCHITECTURES = ((9, 1), (1, 1, 1, 1), (4, 4, 4, 1), (10, 10, 10, 10, 1))
 """Four networks, d = 10 to 341, depth 1 to 4, widths 1 to 10: every check of :func:`checks` has its case."""
 
+TRACE_BYTES_PER_FACTOR = 64 * 1024
+"""A generous bound on the memory that tracing the three product-chain programs takes per factor (measured: about
+6 KiB at n = 2000, for some nine traced equations a factor)."""
+
 
 @dataclass(frozen=True)
 class Config:
     """Architectures (layer widths n_0, ..., n_R), activations, batch size B, which architectures XLA compiles (indices:
-    each compile costs about a second), and the network and step of the correctness test (``check_correctness=False``
-    skips it: its fields are then NaN and its two checks are left out)."""
+    each compile costs about a second), the lengths n of the product chains x_1...x_n (each >= 2; traced only), and
+    the network, steps and points of the correctness test (``check_correctness=False`` skips it: its fields are then
+    NaN and its four checks are left out)."""
 
     architectures: tuple[tuple[int, ...], ...] = DEFAULT_ARCHITECTURES
     activations: tuple[str, ...] = ("tanh", "sigmoid", "relu", "softplus")
     batch: int = 8
     xla: tuple[int, ...] = (2, 5, 7)
+    chain_factors: tuple[int, ...] = (2, 10, 100, 1000)
     check_widths: tuple[int, ...] = (3, 4, 2)
     check_activation: str = "tanh"
     fd_step: float = 1e-5
+    truncation_step: float = 1e-3
+    precision_points: int = 64
     check_correctness: bool = True
 
     def __post_init__(self):
@@ -109,40 +139,58 @@ class Config:
         if "tanh" not in self.activations:
             raise ValueError(f"activations must include 'tanh' (the per-d checks use it), got {self.activations!r}")
         require_one_of(self, "xla", range(len(self.architectures)))
-        require_counts(self, "batch")
-        require_positive(self, "fd_step")
-        if not self.fd_step < 1:
-            raise ValueError(f"fd_step must be < 1, got {self.fd_step!r}")
-        require_memory(self, ("architectures", "xla", "check_widths", "batch"))
+        if not self.chain_factors or min(self.chain_factors) < 2:
+            raise ValueError(f"chain_factors must list product-chain lengths, each >= 2, got {self.chain_factors!r}")
+        require_counts(self, "batch", "precision_points")
+        if self.precision_points < 2:
+            raise ValueError(f"precision_points must be >= 2 (a standard error needs two), got "
+                             f"{self.precision_points!r}")
+        require_positive(self, "fd_step", "truncation_step")
+        for name in ("fd_step", "truncation_step"):
+            if not getattr(self, name) < 1:
+                raise ValueError(f"{name} must be < 1, got {getattr(self, name)!r}")
+        require_memory(self, ("architectures", "xla", "chain_factors", "check_widths", "batch", "precision_points"))
 
     def peak_bytes(self) -> int:
         """Estimated peak (float64). The correctness test (counted even when ``check_correctness`` is off: a config
         that could not run with it on is refused all the same): with
         d = num_params(check_widths), the basis (d, d) and, vmapped over the d coordinates, the network's activations
-        (batch, sum of widths) three times (central differences and the nested forward mode). The programs XLA
+        (batch, sum of widths) three times (central differences and the nested forward mode); the precision
+        comparison's points, each with its parameters, data and activations eight times over. The programs XLA
         compiles (``xla``; compiled, never run, but XLA lays out their buffers and aborts on extents past its
-        range): each one's parameters and activations (batch, sum of widths), twice (loss and gradient)."""
+        range): each one's parameters and activations (batch, sum of widths), twice (loss and gradient). Tracing the
+        longest product chain: :data:`TRACE_BYTES_PER_FACTOR` a factor."""
         compiled = sum(2 * array_bytes(num_params(self.architectures[a]) + self.batch * sum(self.architectures[a]))
                        for a in self.xla)
         d = num_params(self.check_widths)
-        return compiled + array_bytes(d, d + 3 * self.batch * sum(self.check_widths))
+        traced = TRACE_BYTES_PER_FACTOR * max(self.chain_factors)
+        points = array_bytes(self.precision_points, 8 * (d + self.batch * sum(self.check_widths)))
+        return compiled + traced + points + array_bytes(d, d + 3 * self.batch * sum(self.check_widths))
 
     @classmethod
     def small(cls) -> "Config":
-        """The tests' config: SMALL_ARCHITECTURES, tanh and relu, XLA at width 4, counts only.
+        """The tests' config: SMALL_ARCHITECTURES, tanh and relu, XLA at width 4, chains of 2, 10 and 100 factors,
+        counts only.
 
         The correctness test is left out (its compilation alone takes about 4 s); the tests run it on its own.
         """
-        return cls(architectures=SMALL_ARCHITECTURES, activations=("tanh", "relu"), xla=(2,), check_correctness=False)
+        return cls(architectures=SMALL_ARCHITECTURES, activations=("tanh", "relu"), xla=(2,),
+                   chain_factors=(2, 10, 100), check_correctness=False)
 
 
 @dataclass(frozen=True)
 class Result:
-    """Counts per architecture (index a) and activation (index k), XLA's figures for tanh, and the correctness test.
+    """Counts per architecture (index a) and activation (index k), XLA's figures for tanh, the product chains, and
+    the correctness test.
 
     Operation counts are ``[k, a]`` arrays of float64 (exact integers below 2^53): ``forward_*``, ``grad_*``,
     ``slide_*`` with suffix ``total``, ``mult`` (multiplications), ``trans`` (transcendentals). ``fd_total`` and
-    ``fwd_total`` (forward differences, forward mode) and the ``xla_*`` arrays are per architecture, for tanh.
+    ``fwd_total`` (forward differences, forward mode) and the ``xla_*`` arrays are per architecture, for tanh;
+    ``fd_base``, ``fd_shifted``, ``fd_quotient`` are the pieces forward differences are built from, each counted
+    on its own: E at theta, E after one shift (scalar index), one difference quotient. ``chain_*`` are per chain
+    length n (``chain_factors``): the function (``forward``), ``jax.grad`` (``grad``) and the tally-form reverse
+    sweep (``tally``), all operations. The correctness fields are those of
+    :func:`numerics.reverse_mode.correctness.gradient_errors` (NaN when it is not run).
     """
 
     d: np.ndarray
@@ -156,7 +204,14 @@ class Result:
     grad_trans: np.ndarray
     slide_total: np.ndarray
     fd_total: np.ndarray
+    fd_base: np.ndarray
+    fd_shifted: np.ndarray
+    fd_quotient: np.ndarray
     fwd_total: np.ndarray
+    chain_factors: np.ndarray
+    chain_forward: np.ndarray
+    chain_grad: np.ndarray
+    chain_tally: np.ndarray
     xla_forward_flops: np.ndarray
     xla_grad_flops: np.ndarray
     xla_forward_trans: np.ndarray
@@ -168,15 +223,30 @@ class Result:
     fd_error: float
     fd_bound: float
     wrong_backward_error: float
+    truncation_ratio: float
+    truncation_delta: float
+    discrepancy32: np.ndarray
+    discrepancy64: np.ndarray
+    discrepancy_tf32: np.ndarray
 
 
 _NOT_CHECKED = {"backward_error": np.nan, "backward_bound": 1.0, "fd_error": np.nan, "fd_bound": 1.0,
-                "wrong_backward_error": np.nan}
+                "wrong_backward_error": np.nan, "truncation_ratio": np.nan, "truncation_delta": np.nan,
+                "discrepancy32": np.full(2, np.nan), "discrepancy64": np.full(2, np.nan),
+                "discrepancy_tf32": np.full(2, np.nan)}
+
+
+def _count_chains(factors) -> dict[str, np.ndarray]:
+    counts = [chain_program.count_chain(n) for n in factors]
+    return {"chain_factors": np.array(factors, dtype=np.float64),
+            **{f"chain_{prog}": np.array([c[prog].total for c in counts], dtype=np.float64)
+               for prog in ("forward", "grad", "tally")}}
 
 
 @uses_float64
 def experiment(config: Config, key: jax.Array) -> Result:
-    """Count every program at every architecture and activation; XLA's analysis for tanh; the correctness test.
+    """Count every program at every architecture and activation and every product chain; XLA's analysis for tanh;
+    the correctness test.
 
     The counts do not depend on ``key``; it draws the point of the correctness test.
     """
@@ -184,8 +254,8 @@ def experiment(config: Config, key: jax.Array) -> Result:
     table = {name: np.full((n_act, n_arch), np.nan) for name in (
         "forward_total", "forward_mult", "forward_trans", "grad_total", "grad_mult", "grad_trans", "slide_total")}
     per_arch = {name: np.full(n_arch, np.nan) for name in (
-        "fd_total", "fwd_total", "xla_forward_flops", "xla_grad_flops", "xla_forward_trans", "xla_grad_trans",
-        "xla_forward_memory", "xla_grad_memory")}
+        "fd_total", "fd_base", "fd_shifted", "fd_quotient", "fwd_total", "xla_forward_flops", "xla_grad_flops",
+        "xla_forward_trans", "xla_grad_trans", "xla_forward_memory", "xla_grad_memory")}
     for a, widths in enumerate(config.architectures):
         for k, activation in enumerate(config.activations):
             counts = counting.count_programs(widths, activation, config.batch, all_programs=activation == "tanh")
@@ -195,8 +265,8 @@ def experiment(config: Config, key: jax.Array) -> Result:
                 table[f"{prog}_trans"][k, a] = counts[prog].transcendental
             table["slide_total"][k, a] = counts["slide"].total
             if activation == "tanh":
-                per_arch["fd_total"][a] = counts["fd"].total
-                per_arch["fwd_total"][a] = counts["fwd"].total
+                for prog in ("fd", "fd_base", "fd_shifted", "fd_quotient", "fwd"):
+                    per_arch[f"{prog}_total" if prog in ("fd", "fwd") else prog][a] = counts[prog].total
         if a in config.xla:
             fwd, grad = counting.xla_programs(widths, "tanh", config.batch)
             per_arch["xla_forward_flops"][a], per_arch["xla_grad_flops"][a] = fwd["flops"], grad["flops"]
@@ -205,79 +275,47 @@ def experiment(config: Config, key: jax.Array) -> Result:
             per_arch["xla_forward_memory"][a], per_arch["xla_grad_memory"][a] = (fwd["memory bytes"],
                                                                                  grad["memory bytes"])
     tested = (correctness.gradient_errors(key, config.check_widths, config.check_activation, config.batch,
-                                          config.fd_step) if config.check_correctness else _NOT_CHECKED)
+                                          config.fd_step, config.truncation_step, config.precision_points)
+              if config.check_correctness else _NOT_CHECKED)
     return Result(
         d=np.array([num_params(w) for w in config.architectures]),
         depth=np.array([len(w) - 1 for w in config.architectures]),
         width=np.array([max(w) for w in config.architectures]),
-        **table, **per_arch, **tested)
-
-
-def _label(result: Result, a: int) -> str:
-    return f"d={int(result.d[a])} (L={int(result.depth[a])}, width {int(result.width[a])})"
+        **table, **per_arch, **_count_chains(config.chain_factors), **tested)
 
 
 def checks(result: Result, config: Config) -> list[Check]:
-    """The counted grad/forward ratio at each d under Griewank–Walther's 4; the other counts and constants."""
-    out = []
-    tanh = config.activations.index("tanh")
-    ratio = result.grad_total / result.forward_total
-    nonscalar = (result.grad_mult + result.grad_trans) / (result.forward_mult + result.forward_trans)
-    for a in range(len(config.architectures)):
-        out.append(numeric(statement.ID, f"counted grad/forward ops, tanh, {_label(result, a)}",
-                           ratio[tanh, a], "<=", statement.GRIEWANK_WALTHER))
-    for k, activation in enumerate(config.activations):
-        out.append(numeric(statement.ID, f"max over d of counted grad/forward ops, {activation}",
-                           np.max(ratio[k]), "<=", statement.GRIEWANK_WALTHER))
-        out.append(numeric(statement.ID, f"max over d of (mult + transcendental) grad/forward, {activation} "
-                                         "(Baur-Strassen, transcendentals non-scalar)",
-                           np.max(nonscalar[k]), "<=", statement.BAUR_STRASSEN))
-    multiplications = result.grad_mult[tanh] / result.forward_mult[tanh]
-    out.append(numeric(statement.ID, "max over d of multiplication-only grad/forward, tanh: above 3, so "
-                                     "Baur-Strassen's 3 needs transcendentals counted as non-scalar",
-                       np.max(multiplications), ">=", statement.BAUR_STRASSEN))
-    slide = result.slide_total[tanh] / result.forward_total[tanh]
-    out.append(numeric(statement.ID, "max over d of the slide's BackwardNN (recomputing A_r X_r) / forward, tanh",
-                       np.max(slide), "<=", statement.TALLY_CONSTANT))
-    forward = result.forward_total[tanh]
-    fd_spread = np.log(1 + 1 / np.min(result.d) + 6 / np.min(forward))  # cost/K = d (1 + 1/d + 6/K)
-    for name, counted, spread in (("forward differences", result.fd_total, fd_spread),
-                                  ("forward mode (d jvps)", result.fwd_total, FORWARD_MODE_SPREAD)):
-        fit = loglog_slope(result.d, counted / forward)
-        half = slope_tolerance(result.d, spread)
-        out.append(numeric(statement.ID, f"log-log slope of {name} cost / K against d (linear growth)",
-                           fit.slope, "in", (1 - half, 1 + half)))
-    out.append(numeric(statement.ID, "max over d of (forward differences - K(d+1)) / d: the shifts, index wrapping, "
-                                     "subtraction and division", np.max((result.fd_total - forward * (result.d + 1))
-                                                                        / result.d), "in", (0.0, 6.0)))
-    out.append(numeric(statement.ID, "max over d of forward mode / (d K) (tally: <= 5)",
-                       np.max(result.fwd_total / (result.d * forward)), "<=", statement.TALLY_CONSTANT))
-    for a in config.xla:
-        if result.width[a] >= 4:  # XLA rewrites width-1 networks (outer products at 1 flop an element)
-            out.append(numeric(statement.ID, f"XLA flops grad/forward, tanh, {_label(result, a)}",
-                               result.xla_grad_flops[a] / result.xla_forward_flops[a], "<=",
-                               statement.GRIEWANK_WALTHER))
-    if not config.check_correctness:
-        return out
-    out.append(numeric(statement.ID, "|slide's BackwardNN - jax.grad| / first-order rounding bound",
-                       result.backward_error, "<=", result.backward_bound))
-    out.append(numeric(statement.ID, "|central differences - jax.grad| / (truncation + rounding bound)",
-                       result.fd_error, "<=", result.fd_bound))
-    return out
+    """Every counted gradient under the tally's 5, reached by the product chain; the chains' exact counts;
+    Baur–Strassen's 3; forward differences and forward mode; XLA; correctness."""
+    return [*cost_constant_checks(result, config, statement.TALLY_CONSTANT), *chain_checks(result, config),
+            *nonscalar_checks(result, config), *finite_difference_checks(result, config),
+            *forward_mode_checks(result, config), *xla_checks(result, config), *correctness_checks(result, config)]
 
 
-FORWARD_MODE_SPREAD = float(np.log(10.0))
-"""Forward mode costs c·d·K with c between 1/2 and 5 (the tally bounds a tangent sweep by 5K per direction; a
-sweep costs at least half the forward pass here, measured c >= 1): log c varies by at most log 10."""
 
 
-def slope_tolerance(d, spread: float) -> float:
-    """How far a log-log slope of c_a · d against d can be from 1 when log c_a varies within ``spread``.
 
-    The least-squares slope is 1 + sum (x − x̄)(y − ȳ) / sum (x − x̄)² with x = log d, y = log c_a; the
-    numerator is at most spread · sum |x − x̄| / 2 (y − ȳ may be replaced by y minus the midrange of y, at most
-    spread/2 in size, since sum (x − x̄) = 0).
-    """
-    x = np.log(np.asarray(d, dtype=np.float64))
-    centred = x - x.mean()
-    return float(spread * np.sum(np.abs(centred)) / 2 / np.sum(centred**2))
+# ------------------------------------------------------------------------------------------------------------------
+# Wrong neighbours
+# ------------------------------------------------------------------------------------------------------------------
+
+NEIGHBOURS = (
+    Neighbour("constant-3", "OPS(E, grad E) <= 3K for every program (Baur-Strassen's 3 read as a bound on all "
+                            "operations)", lambda r, c: cost_constant_checks(r, c, 3)),
+    Neighbour("constant-2", "the gradient costs at most twice the function (the backward pass 'costs about one "
+                            "forward pass')", lambda r, c: cost_constant_checks(r, c, 2)),
+    Neighbour("griewank-walther-4-in-this-count", "omega <= 4 bounds this package's count of every gradient "
+                                                  "(Griewank-Walther's OPS constant, from another cost model)",
+              lambda r, c: cost_constant_checks(r, c, statement.GRIEWANK_WALTHER)),
+    Neighbour("constant-50", "OPS(E, grad E) <= 50K, and 50 is the least constant for every program (a product "
+                             "with its adjoint costing 50)",
+              lambda r, c: [*cost_constant_checks(r, c, 50), *chain_checks(r, c, tally=50)], looser=True),
+    Neighbour("jax-grad-adds-every-update", "jax.grad pays the tally's worst case: on a product chain it costs "
+                                            "5K - 1, like the sweep that adds every update",
+              lambda r, c: chain_checks(r, c, assign=statement.TALLY_CONSTANT)),
+    Neighbour("finite-differences-Kd", "forward differences cost K d (d evaluations of E; the base point "
+                                       "forgotten)", lambda r, c: finite_difference_checks(r, c, base_evaluations=0)),
+    Neighbour("forward-mode-independent-of-d", "forward mode gives the gradient in O(K), independent of d (one jvp "
+                                               "taken for the whole gradient)",
+              lambda r, c: forward_mode_checks(r, c, growth=0.0)),
+)

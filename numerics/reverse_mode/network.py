@@ -89,11 +89,22 @@ def flatten(grads) -> jax.Array:
     return jnp.concatenate([jnp.concatenate([gA.ravel(), gb.ravel()]) for gA, gb in grads])
 
 
+def shifted_loss(theta, i, Z, Y, widths, activation: str, step: float = 1e-6) -> jax.Array:
+    """E(theta + step e_i): one evaluation of E after shifting coordinate ``i`` (an index, traced)."""
+    return loss(theta.at[i].add(step), Z, Y, widths, activation)
+
+
+def difference_quotient(shifted, base, step: float = 1e-6) -> jax.Array:
+    """(shifted − base) / step."""
+    return (shifted - base) / step
+
+
 def forward_differences(theta, Z, Y, widths, activation: str, step: float = 1e-6) -> jax.Array:
-    """(E(theta + step e_i) − E(theta)) / step for every i: d + 1 evaluations of E."""
-    E = partial(loss, Z=Z, Y=Y, widths=widths, activation=activation)
-    shifted = jax.vmap(lambda i: E(theta.at[i].add(step)))(jnp.arange(theta.shape[0]))
-    return (shifted - E(theta)) / step
+    """(E(theta + step e_i) − E(theta)) / step for every i: d + 1 evaluations of E, built from
+    :func:`shifted_loss` (vmapped over i) and :func:`difference_quotient`, so that its cost can be derived from
+    theirs."""
+    shifted = jax.vmap(lambda i: shifted_loss(theta, i, Z, Y, widths, activation, step))(jnp.arange(theta.shape[0]))
+    return difference_quotient(shifted, loss(theta, Z, Y, widths, activation), step)
 
 
 def forward_mode(theta, basis, Z, Y, widths, activation: str) -> jax.Array:

@@ -52,12 +52,18 @@ def _forward(name: str) -> tuple[sp.Expr, Tally]:
     return expr, Tally(transcendental=1, nonscalar=1) if name == "sigmoid" else node_tally(expr)
 
 
-def operation_tally(name: str) -> tuple[Tally, Tally]:
-    """(forward, forward + reverse) operations of one elementary operation; each adjoint update ā += ... is one
-    addition (the worst case, when ā already holds a contribution)."""
+def operation_tally(name: str, accumulate: bool = True) -> tuple[Tally, Tally]:
+    """(forward, forward + reverse) operations of one elementary operation.
+
+    ``accumulate=True`` (the tally's form): each adjoint update ā += ... is one addition (the worst case, when ā
+    already holds a contribution, or when adjoints start at 0). ``accumulate=False``: every argument receives its
+    first contribution, which is written, not added (ā = ...), as a transposed program such as ``jax.grad``'s does
+    for a value used once: the additions are left out."""
     _, forward = _forward(name)
     updates = adjoint_updates(name)
-    reverse = count_graph([u for u in updates if u != vbar and u != -vbar]) + Tally(arithmetic=len(updates))
+    reverse = count_graph([u for u in updates if u != vbar and u != -vbar])
+    if accumulate:
+        reverse = reverse + Tally(arithmetic=len(updates))
     return forward, forward + reverse
 
 
