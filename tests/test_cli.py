@@ -179,8 +179,8 @@ def test_a_theorem_with_parts_runs_the_numeric_checks_of_every_part(monkeypatch)
 
     theorem = next(t for t in all_theorems() if t.parts)
     seen = []
-    monkeypatch.setattr(registry, "module_run", lambda module, key, controls=False: seen.append((module.__name__, key))
-                        or registry.NumericRun(module.__name__, (), 0.0))
+    monkeypatch.setattr(registry, "module_run", lambda module, key, config=None, controls=False: seen.append(
+        (module.__name__, key)) or registry.NumericRun(module.__name__, (), 0.0))
     registry.numeric_checks(theorem, seed=7)
     assert [name for name, _ in seen] == [f"numerics.{m}" for m in theorem.modules]
     data = [jax.random.key_data(key).tolist() for _, key in seen]
