@@ -74,7 +74,7 @@ def _use_verifier(monkeypatch, theorem_id, verify):
     from numerics import registry
 
     real = registry.numeric_runs
-    monkeypatch.setattr(registry, "numeric_runs", lambda theorem, seed, controls=False: [
+    monkeypatch.setattr(registry, "numeric_runs", lambda theorem, seed, controls=False, small=False: [
         registry.NumericRun("fake", tuple(verify(jax.random.key(seed))), 0.5)]
         if theorem.id == theorem_id else real(theorem, seed))
 

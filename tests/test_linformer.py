@@ -17,7 +17,8 @@ from theorems.linear_attention import linformer as statement
 pytestmark = pytest.mark.wang2020
 
 FAST_PROOFS = (statement.prove_pair_failure_at_paper_k, statement.prove_chernoff_lower, statement.prove_polarisation,
-               statement.prove_isserlis_row, statement.prove_expected_error_symbolic, statement.prove_k_exceeds_n)
+               statement.prove_isserlis_row, statement.prove_expected_error_symbolic, statement.prove_k_exceeds_n,
+               statement.prove_pair_error_law)
 
 
 @pytest.mark.parametrize("proof", FAST_PROOFS, ids=lambda p: p.__name__)
@@ -30,6 +31,15 @@ def test_slow_symbolic_proofs_hold():
     for proof in statement.THEOREM.proofs:
         if proof not in FAST_PROOFS:
             assert proof().holds, proof.__name__
+
+
+def test_pair_error_law_proof_refutes_a_wrong_law(monkeypatch):
+    """The law with 2k replaced by k (the polarisation's 1/4 taken as 1/2) fails its proof step."""
+    def wrong():
+        return ((1 + statement.rho) * statement.chi_a - (1 - statement.rho) * statement.chi_b) / statement.k \
+            - statement.rho
+    monkeypatch.setattr(statement, "pair_error_law", wrong)
+    assert not statement.prove_pair_error_law().holds
 
 
 # ------------------------------------------------------------------------------------------------------------------

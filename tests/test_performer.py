@@ -4,6 +4,7 @@ caught), and the stabilised attention (factors cancel; finite in float32 where t
 
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -21,7 +22,7 @@ from theorems.linear_attention import performer as statement
 
 pytestmark = pytest.mark.choromanski2021
 
-FAST_PROOFS = (statement.prove_positive_features,)
+FAST_PROOFS = (statement.prove_positive_features, statement.prove_orthogonal_no_worse)
 Z = performer.Config().z
 
 
@@ -65,15 +66,21 @@ def test_relative_mse_test_catches_a_wrong_exponent():
     assert _performer_z(np.random.default_rng(1), 1.0, 4, trials=20000, wrong=True) > Z
 
 
+@functools.cache
+def _orthogonal_rows(count: int, dim: int) -> np.ndarray:
+    """``count`` orthogonal-block rows in R^dim (float64), drawn once for the tests that read them."""
+    with jax.enable_x64(True):
+        return np.asarray(performer.orthogonal_gaussian(fast_key(jax.random.key(1)), count, dim))
+
+
 @pytest.mark.slow
 def test_orthogonal_features_are_marginally_gaussian_norms():
-    with jax.enable_x64(True):
-        w = np.asarray(performer.orthogonal_gaussian(fast_key(jax.random.key(0)), 4 * 512, 4)).reshape(-1, 4, 4)
+    w = _orthogonal_rows(20000 * 8, 8).reshape(-1, 8, 8)
     gram = np.einsum("bij,bkj->bik", w / np.linalg.norm(w, axis=-1, keepdims=True),
                      w / np.linalg.norm(w, axis=-1, keepdims=True))
-    assert np.allclose(gram, np.eye(4), atol=1e-12)  # each block is orthogonal
-    sq = np.sum(w**2, axis=-1).ravel()  # chi^2_4: mean 4, variance 8
-    assert abs(sq.mean() - 4) <= Z * math.sqrt(8 / sq.size)
+    assert np.allclose(gram, np.eye(8), atol=1e-12)  # each block is orthogonal
+    sq = np.sum(w**2, axis=-1).ravel()  # chi^2_8: mean 8, variance 16
+    assert abs(sq.mean() - 8) <= Z * math.sqrt(16 / sq.size)
 
 
 def _orthogonal_z(r2, m_, dim=8, trials=20000, iid_form=False):
@@ -81,9 +88,7 @@ def _orthogonal_z(r2, m_, dim=8, trials=20000, iid_form=False):
     x, y = rng.standard_normal(dim), rng.standard_normal(dim)
     s = math.sqrt(r2) / np.linalg.norm(x + y)
     x, y = x * s, y * s
-    with jax.enable_x64(True):
-        w = np.asarray(performer.orthogonal_gaussian(fast_key(jax.random.key(1)), trials * m_, dim))
-    w = w.reshape(trials, m_, dim)
+    w = _orthogonal_rows(trials * m_, dim).reshape(trials, m_, dim)
     est = np.mean(np.exp(w @ x - x @ x / 2) * np.exp(w @ y - y @ y / 2), axis=1)
     sq = (est / math.exp(x @ y) - 1) ** 2
     closed = _rel_mse(r2, m_) if iid_form else performer.orthogonal_relative_mse(r2, m_, dim)
@@ -95,6 +100,34 @@ def test_orthogonal_mse_matches_its_closed_form_and_rejects_the_iid_form():
     assert _orthogonal_z(1.0, 8) <= Z
     assert _orthogonal_z(1.0, 8, iid_form=True) > Z
     assert np.all(performer.orthogonal_relative_mse(np.array([0.1, 0.5, 1.0]), 8, 8) < _rel_mse(np.array([0.1, 0.5, 1.0]), 8))
+
+
+def test_orthogonal_mse_is_the_lambdified_statement():
+    """The lambdified SymPy form equals the SciPy expression it replaced, (expm1(r) + (d-1)(e^-r 1F1(d; d/2; r/2)
+    - 1))/m, to float64 rounding (1e-12 relative: e^-r 1F1 - 1 cancels about 4 digits at r = 0.1)."""
+    from scipy.special import hyp1f1
+
+    r, m_ = np.array([0.05, 0.1, 0.5, 1.0])[:, None], np.array([4, 8, 32, 128])[None, :]
+    for dim in (2, 4, 8, 16):
+        scipy_form = (np.expm1(r) + (dim - 1) * (np.exp(-r) * hyp1f1(dim, dim / 2, r / 2) - 1)) / m_
+        assert np.allclose(performer.orthogonal_relative_mse(r, m_, dim), scipy_form, rtol=1e-12, atol=0)
+
+
+def test_pairs_have_the_stated_geometry(small_run):
+    """x.y = -|x+y|^2/4 for every pair (float64 rounding), the fixed angle that tells |x+y|^2 from |x|^2 + |y|^2."""
+    result = small_run(performer)
+    assert np.allclose(result.dot, performer.DOT_OVER_NORM_SUM_SQ * result.norms_sq, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("factor", [10.0, 0.1])
+def test_two_sided_mse_check_fails_on_an_error_ten_times_off_either_way(small_run, factor):
+    """The MSE check is two-sided: the measured MSE scaled by 10 or by 1/10 (its standard error with it) fails."""
+    result = small_run(performer)
+    config = performer.Config.small()
+    claim = "relative MSE vs (exp(|x+y|^2) - 1)/m"
+    assert performer.mse_check(result.mse, result.mse_se, result.mse_closed, config, claim).holds
+    assert not performer.mse_check(factor * result.mse, factor * result.mse_se, result.mse_closed, config,
+                                   claim).holds
 
 
 @jax.jit

@@ -54,6 +54,7 @@ TOLERANCES: dict[str, Tolerance] = {
     "numerics.linear_attention.katharopoulos": ROUNDING,
     "numerics.linear_attention.performer": FLOAT32,
     "numerics.linear_attention.linformer": FLOAT32,
+    "numerics.linear_attention.linformer_counts": FLOAT32,
     "numerics.universal_approximation.cybenko": FLOAT64,
     "numerics.universal_approximation.polynomial_activation": FLOAT64,
     "numerics.universal_approximation.barron": TRAINED,

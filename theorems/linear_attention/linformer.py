@@ -11,6 +11,18 @@ $$\Pr\left[\,|p E^\top E v - p v| > \varepsilon |p|\,|v|\,\right] \le 4 e^{-(\va
 which is $4 n^{-5/4}$ at the paper's $k = 5\log n/(\varepsilon^2 - \varepsilon^3)$. The guarantee is *additive*.
 Exactly, $\mathbb{E}\,\|(P E^\top)(E V) - P V\|_F^2 = \left(\|P\|_F^2\|V\|_F^2 + \|P V\|_F^2\right)/k$ (Isserlis).
 
+**The exact law of one pair.** The same polarisation gives the law behind the bound: with $\rho = p\cdot v/(|p||v|)$,
+
+$$\frac{pE^\top Ev - pv}{|p|\,|v|} \;\sim\; \frac{(1+\rho)A - (1-\rho)B}{2k} - \rho, \qquad A, B \sim \chi^2_k
+\text{ independent}$$
+
+(:func:`pair_error_law`), of mean 0 and variance $(1+\rho^2)/k$; at $\rho = 1$ it is $A/k - 1$, the quantity of the
+JL lemma itself, whose tail is a pair of incomplete gamma functions (:func:`norm_error_tail`); for $|\rho| < 1$
+the tail is a one-dimensional integral of the conditional tails :func:`pair_upper_tail_given_b` and
+:func:`pair_lower_tail_given_a`. The Chernoff bound above is an upper bound on this tail at $t = \varepsilon$;
+:mod:`numerics.linear_attention.linformer_counts` counts exceedances of a threshold where the tail is of order
+$0.1$, against the law itself.
+
 **Slips in the sources.**
 
 * Linformer's Theorem 1 is an *existence* claim: for every $Q, K, V$ some $\tilde P$ of rank $\Theta(\log n)$ has
@@ -75,6 +87,49 @@ def expected_squared_error(P_fro2, V_fro2, PV_fro2, rows) -> sp.Expr:
 
 P_F2, V_F2, PV_F2 = sp.symbols("P_F2 V_F2 PV_F2", nonnegative=True)
 """||P||_F^2, ||V||_F^2, ||P V||_F^2 as scalars (the arguments of the lambdified expectation)."""
+
+rho = sp.Symbol("rho", real=True)
+"""The cosine p.v / (|p||v|) of one pair (a row p of P, a column v of V)."""
+chi_a, chi_b = sp.symbols("A B", positive=True)
+"""Two independent chi^2_k variables: (k/(2(1+rho))) |E(p/|p| + v/|v|)|^2 and (k/(2(1-rho))) |E(p/|p| - v/|v|)|^2."""
+t = sp.Symbol("t", positive=True)
+"""A threshold on the normalised error |p E^T E v - p v| / (|p||v|)."""
+
+
+def pair_error_law() -> sp.Expr:
+    r"""$\frac{(1+\rho)A - (1-\rho)B}{2k} - \rho$, $A, B$ independent $\chi^2_k$: the exact law of
+    $(pE^\top Ev - pv)/(|p||v|)$ (polarisation: $E(\hat p + \hat v)$ and $E(\hat p - \hat v)$ are independent
+    Gaussian vectors because $(\hat p + \hat v)\cdot(\hat p - \hat v) = 0$; :func:`prove_pair_error_law`)."""
+    return ((1 + rho) * chi_a - (1 - rho) * chi_b) / (2 * k) - rho
+
+
+def pair_error_variance() -> sp.Expr:
+    r"""$(1 + \rho^2)/k$: the variance of the normalised error of one pair, the per-pair form of
+    :func:`expected_squared_error` ($(|p|^2|v|^2 + (p\cdot v)^2)/k$ over $|p|^2|v|^2$)."""
+    return (1 + rho**2) / k
+
+
+def chi2_survival(x: sp.Expr, dof: sp.Expr) -> sp.Expr:
+    r"""$\Pr[\chi^2_{\mathrm{dof}} > x] = \Gamma(\mathrm{dof}/2, x_+/2)/\Gamma(\mathrm{dof}/2)$ ($x_+ = \max(x, 0)$)."""
+    return sp.uppergamma(dof / 2, sp.Max(x, 0) / 2) / sp.gamma(dof / 2)
+
+
+def norm_error_tail() -> sp.Expr:
+    r"""$\Pr\left[\,\big||Ep|^2/|p|^2 - 1\big| > t\right] = \Pr[\chi^2_k > k(1+t)] + \Pr[\chi^2_k < k(1-t)]$
+    ($0 < t < 1$): the law at $\rho = 1$, where the error is $A/k - 1$, the JL lemma's own quantity."""
+    return chi2_survival(k * (1 + t), k) + sp.lowergamma(k / 2, k * (1 - t) / 2) / sp.gamma(k / 2)
+
+
+def pair_upper_tail_given_b() -> sp.Expr:
+    r"""$\Pr[\text{error} > t \mid B] = \Pr\left[A > \frac{2k(t + \rho) + (1-\rho)B}{1 + \rho}\right]$
+    ($\rho > -1$); its mean over $B \sim \chi^2_k$ is the upper tail of :func:`pair_error_law`."""
+    return chi2_survival((2 * k * (t + rho) + (1 - rho) * chi_b) / (1 + rho), k)
+
+
+def pair_lower_tail_given_a() -> sp.Expr:
+    r"""$\Pr[\text{error} < -t \mid A] = \Pr\left[B > \frac{(1+\rho)A + 2k(t - \rho)}{1 - \rho}\right]$
+    ($\rho < 1$); its mean over $A \sim \chi^2_k$ is the lower tail of :func:`pair_error_law`."""
+    return chi2_survival(((1 + rho) * chi_a + 2 * k * (t - rho)) / (1 - rho), k)
 
 
 def _linformer_display() -> sp.Eq:
@@ -239,6 +294,43 @@ def prove_k_exceeds_n() -> Check:
              and abs(sp.N(40 * sp.log(star) - star, 30)) < 1e-20 and 214 < sp.N(star) < 216)
     return prove_true(ID, f"eps = 1/2: k = 40 log n > n for n < {sp.N(star, 5)}", holds)
 
+
+def prove_pair_error_law() -> Check:
+    r"""The law of one pair's normalised error, and its first two moments.
+
+    For unit $\hat p, \hat v$ with $\hat p\cdot\hat v = \rho$: $|\hat p \pm \hat v|^2 = 2(1 \pm \rho)$ and
+    $(\hat p + \hat v)\cdot(\hat p - \hat v) = 0$ (so $E(\hat p+\hat v)$, $E(\hat p-\hat v)$ are independent,
+    $|Eu|^2 = |u|^2\chi^2_k/k$), and polarisation $\hat pE^\top E\hat v = (|E(\hat p+\hat v)|^2 -
+    |E(\hat p-\hat v)|^2)/4$ give :func:`pair_error_law` (symbolic $n$ for the inner products). With
+    $\mathbb E A = k$, $\mathrm{Var} A = 2k$ its mean is 0 and its variance :func:`pair_error_variance`, which
+    times $|p|^2|v|^2$ is :func:`expected_squared_error` of one row and one column (Isserlis); at $\rho = 1$ the
+    law is $A/k - 1$ (:func:`norm_error_tail`) and the conditional upper tail no longer depends on $B$."""
+    p, v = sp.IndexedBase("p", real=True), sp.IndexedBase("v", real=True)
+    i = sp.Symbol("i", integer=True)
+    known = {p[i]**2: 1, v[i]**2: 1, p[i] * v[i]: rho}  # sum_i of each: unit norms and the cosine
+
+    def dot(f):  # sum_i f_i for f a quadratic form in p_i, v_i: term by term (linearity), each a known sum
+        pieces = (term.as_coeff_Mul() for term in sp.Add.make_args(sp.expand(f)))
+        return sp.Add(*[coefficient * known[monomial] for coefficient, monomial in pieces])
+
+    plus, minus, cross = dot((p[i] + v[i])**2), dot((p[i] - v[i])**2), dot((p[i] + v[i]) * (p[i] - v[i]))
+    geometry = sp.simplify(plus - 2 * (1 + rho)) == 0 and sp.simplify(minus - 2 * (1 - rho)) == 0 and cross == 0
+    polarised = (plus * chi_a / k - minus * chi_b / k) / 4 - rho
+    law_ok = sp.simplify(polarised - pair_error_law()) == 0
+    alpha, beta = (1 + rho) / (2 * k), (1 - rho) / (2 * k)  # the law is alpha A - beta B - rho
+    coefficients_ok = sp.simplify(pair_error_law() - (alpha * chi_a - beta * chi_b - rho)) == 0
+    mean_ok = sp.simplify(alpha * k - beta * k - rho) == 0
+    variance = alpha**2 * 2 * k + beta**2 * 2 * k
+    variance_ok = sp.simplify(variance - pair_error_variance()) == 0
+    isserlis_ok = sp.simplify(pair_error_variance() * P_F2 * V_F2
+                              - expected_squared_error(P_F2, V_F2, rho**2 * P_F2 * V_F2, k)) == 0
+    norm_ok = (sp.simplify(pair_error_law().subs(rho, 1) - (chi_a / k - 1)) == 0
+               and not pair_upper_tail_given_b().subs(rho, 1).has(chi_b))
+    return prove_true(ID, "(p E^T E v - p v)/(|p||v|) = ((1+rho)A - (1-rho)B)/(2k) - rho, A, B independent chi^2_k: "
+                          "mean 0, variance (1+rho^2)/k (Isserlis per pair); A/k - 1 at rho = 1",
+                      geometry and law_ok and coefficients_ok and mean_ok and variance_ok and isserlis_ok and norm_ok)
+
+
 THEOREM = Theorem(
     id=ID,
     title="Linformer: Johnson-Lindenstrauss projection of the sequence axis (additive error)",
@@ -260,9 +352,13 @@ THEOREM = Theorem(
         r"only that some low-rank $\tilde P$ exists)",
         r"$k = 5 \log n/(\varepsilon^2 - \varepsilon^3)$ (natural log); $\varepsilon = 1/2$ gives $k = 40 \log n$, "
         r"larger than $n$ below $n \approx 215$",
+        r"one pair's normalised error is $((1+\rho)A - (1-\rho)B)/(2k) - \rho$ in law, $A, B$ independent "
+        r"$\chi^2_k$, $\rho$ the cosine of $p$ and $v$",
     ),
     proofs=(prove_pair_failure_at_paper_k, prove_chernoff_upper, prove_chernoff_lower, prove_polarisation,
-            prove_isserlis_row, prove_expected_error_symbolic, prove_expected_error_explicit, prove_k_exceeds_n),
+            prove_isserlis_row, prove_expected_error_symbolic, prove_expected_error_explicit, prove_k_exceeds_n,
+            prove_pair_error_law),
+    parts=("linear_attention.linformer_counts",),
     aliases=("linformer",),
     summary="P Eᵀ E V ≈ P V: additive JL bound per pair; 𝔼‖error‖²_F = (‖P‖²‖V‖² + ‖PV‖²)/k",
 )
