@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import jax
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -44,8 +43,9 @@ def _numpy_staircase(fn, p, kappa, grid):
 @given(slopes=st.lists(st.floats(-5, 5), min_size=3, max_size=3).filter(lambda v: max(map(abs, v)) > 0.1),
        kinks=st.lists(st.floats(0.05, 0.95), min_size=2, max_size=2, unique=True),
        p=st.sampled_from((6, 30, 100)), c=st.floats(2.0, 30.0))
-def test_staircase_sup_error_is_below_its_bound(slopes, kinks, p, c):
-    """Random piecewise-linear f with |f'| <= L: grid sup + grid margin <= the staircase bound (kappa = c p)."""
+def test_staircase_sup_error_lies_between_its_bounds(slopes, kinks, p, c):
+    """Random piecewise-linear f with |f'| <= L: grid sup + grid margin <= the staircase bound (kappa = c p), and,
+    when the first cell lies on the first linear piece, grid sup >= the certified lower bound on that cell."""
     knots = np.concatenate([[0.0], np.sort(kinks), [1.0]])
     values = np.concatenate([[0.0], np.cumsum(np.diff(knots) * np.array(slopes))])
     fn = lambda x: np.interp(x, knots, values)  # noqa: E731
@@ -57,14 +57,17 @@ def test_staircase_sup_error_is_below_its_bound(slopes, kinks, p, c):
     sup = np.max(np.abs(fn(grid) - _numpy_staircase(fn, p, kappa, grid)))
     margin = (lip + float(staircase.staircase_slope(h, kappa, lip, osc))) * h / per_cell / 2
     assert sup + margin <= float(staircase.staircase_bound(h, kappa, lip, osc)) * (1 + 1e-12)
-
-
-SMALL = cybenko.Config.small()
+    if knots[1] >= h:
+        first = abs(slopes[0])  # the slope on [0, knots[1]], which holds the first cell [0, h]
+        assert sup >= staircase.linear_cell_lower_bound(p, kappa, first, lip, osc, per_cell, osc)
 
 
 @pytest.fixture(scope="module")
-def small_cybenko():
-    return cybenko.experiment(SMALL, jax.random.key(0))
+def small_cybenko(small_run):
+    return small_run(cybenko)
+
+
+SMALL = cybenko.Config.small()
 
 
 def test_cybenko_check_fails_with_a_halved_bound(small_cybenko):
@@ -74,11 +77,41 @@ def test_cybenko_check_fails_with_a_halved_bound(small_cybenko):
     assert tied and not any(check.holds for check in tied)
 
 
+def test_lower_bound_check_sees_a_10x_error_the_upper_bound_accepts(small_cybenko):
+    """A staircase error 10x smaller than measured passes every upper-bound check but fails the sharp lower one."""
+    wrong = dataclasses.replace(small_cybenko, sup_error=0.1 * small_cybenko.sup_error,
+                                grid_margin=0.1 * small_cybenko.grid_margin)
+    verdicts = cybenko.checks(wrong, SMALL)
+    assert all(c.holds for c in verdicts if "/ staircase bound" in c.claim)
+    lower = [c for c in verdicts if "lower bound" in c.claim]
+    assert lower and not any(c.holds for c in lower)
+
+
+def test_neighbours_are_rejected_only_while_the_computed_bound_is_right(small_cybenko):
+    """The neighbours scale the Result's own bounds: were the bound computed 10x too generous, the bound without
+    omega(h/2) and the converging fixed steepness would pass, and verify --controls would say so."""
+    wrong = dataclasses.replace(small_cybenko, bound=10 * small_cybenko.bound)
+    passing = {n.name for n in cybenko.NEIGHBOURS if all(c.holds for c in n.checks(wrong, SMALL))}
+    assert {"half-cell-term-dropped", "fixed-steepness-converges"} <= passing
+
+
 def test_least_squares_check_fails_if_the_staircase_error_were_smaller(small_cybenko):
-    """Refitted output weights beat the staircase in L2 by only 0.3-13 %: a staircase error understated by a
-    factor 0.8 is caught."""
-    wrong = dataclasses.replace(small_cybenko, l2=0.8 * small_cybenko.l2)
+    """On held-out points the refit beats the staircase by 0.3-14 % against a certificate of at most 1.11: a
+    staircase error there understated by a factor 0.8 is caught."""
+    wrong = dataclasses.replace(small_cybenko, held_out_l2=0.8 * small_cybenko.held_out_l2)
     assert any(not c.holds and "least-squares" in c.claim for c in cybenko.checks(wrong, SMALL))
+
+
+@settings(max_examples=5)
+@given(slopes=st.lists(st.floats(-5, 5), min_size=3, max_size=3).filter(lambda v: max(map(abs, v)) > 0.1),
+       kinks=st.lists(st.floats(0.05, 0.95), min_size=2, max_size=2, unique=True), p=st.sampled_from((6, 30)))
+def test_held_out_refit_ratio_is_within_its_certificate(slopes, kinks, p):
+    """Refit on the grid, measured on its midpoints: refit / staircase <= sqrt(lambda_max/lambda_min), and the
+    certificate is not vacuous (below 1.2 at K = 8)."""
+    knots = np.concatenate([[0.0], np.sort(kinks), [1.0]])
+    values = np.concatenate([[0.0], np.cumsum(np.diff(knots) * np.array(slopes))])
+    refit = staircase.held_out_least_squares(lambda x: np.interp(x, knots, values), p, 10.0 * p, 8)
+    assert refit.refit_rms / refit.staircase_rms <= refit.ratio_bound < 1.2
 
 
 def test_staircase_error_shrinks_with_tied_steepness_and_stalls_with_fixed(small_cybenko):
@@ -108,8 +141,8 @@ POLY = polynomial_activation.Config.small()
 
 
 @pytest.fixture(scope="module")
-def polynomial():
-    return polynomial_activation.experiment(POLY, jax.random.key(0))
+def polynomial(small_run):
+    return small_run(polynomial_activation)
 
 
 @pytest.mark.slow
@@ -123,6 +156,16 @@ def test_stall_check_fails_against_a_doubled_lower_bound(polynomial):
     """The t^k networks' sup error (about 1.7 E_k) is below 2 E_k: a doubled 'lower bound' is caught."""
     wrong = dataclasses.replace(polynomial, lower=2 * polynomial.lower)
     assert any(not c.holds and "t^" in c.claim for c in polynomial_activation.checks(wrong, POLY))
+
+
+def test_sigmoid_beats_polynomials_check_has_a_sharp_partner(polynomial):
+    """'Staircase error < E_k' sits at a tenth of its bound; a staircase error understated 10x still passes it, and
+    fails the staircase's certified lower bound."""
+    wrong = dataclasses.replace(polynomial, sigmoid_sup=0.1 * polynomial.sigmoid_sup,
+                                sigmoid_margin=0.1 * polynomial.sigmoid_margin)
+    verdicts = polynomial_activation.checks(wrong, POLY)
+    assert all(c.holds for c in verdicts if "beats every" in c.claim)
+    assert any(not c.holds and "its certified lower bound" in c.claim for c in verdicts)
 
 
 @settings(max_examples=20)

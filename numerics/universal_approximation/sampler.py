@@ -7,7 +7,7 @@ $\omega=a$, $\theta=\varphi$). Three units from the same draw:
 
 * cosine atom $\operatorname{sgn}\alpha_i\,C(\cos(\langle\omega,x\rangle+\theta)-\cos\theta)/|\omega|$;
 * step unit (Barron's proof): with $\rho=|\omega|$, $e=\omega/\rho$, $t=\langle e,x\rangle$, a threshold $\tau\in[-r,r]$
-  drawn with density $|\sin(\rho\tau+\theta)|/(\rho V)$, $V$ the variation of the profile on $[-r,r]$ (exact inverse
+  drawn with density $|\sin(\rho\tau+\theta)|/V$, $V$ the variation of the profile on $[-r,r]$ (exact inverse
   CDF through $G(u)=\int_0^u|\sin|$), the unit $\operatorname{sgn}\alpha_i\,C\,V\,\operatorname{sgn}(h'(\tau))
   (\mathbb 1\{t>\tau\}$ if $\tau\ge0$, $-\mathbb 1\{t<\tau\}$ if $\tau<0)$, $h'(\tau)=-\sin(\rho\tau+\theta)$;
 * the same with $\sigma(\kappa\,\cdot)$ in place of the step.
@@ -109,8 +109,9 @@ def ball_points(uniform, d, d_max, radius):
 @partial(jax.jit, static_argnames=("units", "draws", "points", "d_max", "chunk"))
 def network_errors(key, d, target_arrays, total_norm, radius, steepness_factor, *, units, draws, points, d_max,
                    chunk):
-    """Squared L2(mu) errors, shape (3, draws, len(units)), of the cosine / step / sigmoid networks, and the support
-    of mu (points, d_max): ``points`` points uniform in B_r, drawn once.
+    """Squared L2(mu) errors e = f - f(0) - f_p, shape (3, draws, len(units)), of the cosine / step / sigmoid
+    networks; their mu-means <e>_mu, same shape; and the support of mu (points, d_max): ``points`` points uniform in
+    B_r, drawn once.
 
     Every size gets its own units: one draw samples sum(units) of them and slices. One program for every dimension
     (d is traced, arrays padded to d_max): compiling costs more than running here.
@@ -132,14 +133,16 @@ def network_errors(key, d, target_arrays, total_norm, radius, steepness_factor, 
         e, rho, theta, sign, tau, variation = _draw_units(uniform, d_max, d, target_arrays, radius)
         t = x @ e.T
         values = _unit_values(t, rho, theta, sign, tau, variation, total_norm, steepness)
-        out = []
+        squares, means = [], []
         for v in values:  # (points, units): the network of size p averages its own segment of units
             networks = jnp.stack([jnp.mean(v[:, a:b], axis=1) for a, b in zip(starts, ends)], axis=1)
-            out.append(jnp.mean((residual[:, None] - networks) ** 2, axis=0))
-        return jnp.stack(out)
+            error = residual[:, None] - networks
+            squares.append(jnp.mean(error**2, axis=0))
+            means.append(jnp.mean(error, axis=0))
+        return jnp.stack(squares), jnp.stack(means)
 
-    out = jax.lax.map(one, per_draw, batch_size=chunk)
-    return jnp.moveaxis(out, 1, 0), x
+    squares, means = jax.lax.map(one, per_draw, batch_size=chunk)
+    return jnp.moveaxis(squares, 1, 0), jnp.moveaxis(means, 1, 0), x
 
 
 @partial(jax.jit, static_argnames=("count", "d_max"))
@@ -163,9 +166,10 @@ def unit_samples(target: Target, key, count: int, x: np.ndarray, radius: float =
 @uses_float64
 def network_mse(target: Target, key, units: tuple[int, ...], draws: int, points: int = 64, radius: float = 1.0,
                 steepness_factor: float = 4.0, d_max: int | None = None, chunk: int = 25):
-    """Squared L2(mu) errors (3 kinds: cosine, step, sigmoid; draws; sizes) and the support of mu (points, d)."""
+    """Squared L2(mu) errors of e = f - f(0) - f_p (3 kinds: cosine, step, sigmoid; draws; sizes), the means <e>_mu
+    (same shape) and the support of mu (points, d)."""
     d_max = d_max or target.dim
-    errors, x = network_errors(key, target.dim, as_arrays(target, d_max), target.barron_norm_bound(),
+    errors, means, x = network_errors(key, target.dim, as_arrays(target, d_max), target.barron_norm_bound(),
                                float(radius), float(steepness_factor), units=tuple(units), draws=int(draws),
                                points=int(points), d_max=int(d_max), chunk=int(min(chunk, draws)))
-    return np.asarray(errors), np.asarray(x)[:, : target.dim]
+    return np.asarray(errors), np.asarray(means), np.asarray(x)[:, : target.dim]

@@ -38,8 +38,13 @@ $C_{f+g}\le C_f+C_g$ (triangle inequality under the integral), and translation i
 
 **Both forms.** The slide writes $\|f-f_\theta\|_{L^2(\Omega)}\le 2\,\mathrm{diam}(\Omega)\|f\|_B/\sqrt p$ with
 $\|f\|_B=C_f$. It follows from Barron's form: $\Omega\subset B(x_0,\mathrm{diam}\,\Omega)$ for any $x_0\in\Omega$,
-translating by $x_0$ multiplies $\tilde f$ by $e^{i\langle\omega,x_0\rangle}$ and leaves $C_f$ unchanged, so
-$r=\mathrm{diam}\,\Omega$ and the constant is $f(x_0)$.
+translating by $x_0$ multiplies $\tilde f$ by the phase $e^{i\langle\omega,x_0\rangle}$ and leaves $C_f$ unchanged
+(:func:`prove_translation_multiplies_spectrum_by_a_phase`), so $r=\mathrm{diam}\,\Omega$ and the constant is
+$f(x_0)$; the slide's bound is then Barron's at $r=\mathrm{diam}\,\Omega$ by definition (:data:`slide_bound`).
+
+**Wrong neighbours** (rejected by the experiment, :mod:`numerics.universal_approximation.barron`): the rate $1/p$
+(:func:`one_over_p_bound`); $C_f$ in the $2\pi$-in-the-exponent convention (:func:`two_pi_convention_norm`); the
+network without the constant $f(0)$; and, looser than the truth, a constant 10 times Barron's.
 
 **Slips in the sources.** (1) The slide's $L^2(\Omega)$ must be the *normalised* measure $dx/|\Omega|$ (Barron's
 $\mu$ is a probability measure); with Lebesgue measure the bound gains a factor $\sqrt{|\Omega|}$. (2) The slide's
@@ -98,8 +103,26 @@ statement = sp.Le(l2_error, barron_bound())
 """Barron's Theorem 1: $\\|f-f(0)-f_p\\|_{L^2(\\mu)}\\le 2rC_f/\\sqrt p$ for a probability measure $\\mu$ on $B_r$."""
 
 diameter = sp.Symbol("diam_Omega", positive=True)
-slide_bound = 2 * diameter * C_f / sp.sqrt(p)
-"""The slide's $2\\,\\mathrm{diam}(\\Omega)\\|f\\|_B/\\sqrt p$ ($\\|f\\|_B=C_f$, $L^2$ of the normalised measure)."""
+slide_bound = barron_bound(diameter, C_f, p)
+"""The slide's $2\\,\\mathrm{diam}(\\Omega)\\|f\\|_B/\\sqrt p$ ($\\|f\\|_B=C_f$, $L^2$ of the normalised measure): by
+definition Barron's bound at $r=\\mathrm{diam}\\,\\Omega$ (a definition, not a proof step; what makes it Barron's is
+:func:`prove_translation_multiplies_spectrum_by_a_phase`)."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Wrong neighbours: the same formulas, perturbed (rejected in numerics.universal_approximation.barron.NEIGHBOURS).
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def one_over_p_bound(radius: sp.Expr = r, norm: sp.Expr = C_f, units: sp.Expr = p) -> sp.Expr:
+    r"""The rate misread as $1/p$: $2rC_f/p$ (Barron's Monte Carlo argument gives $1/\sqrt p$, and so do the data)."""
+    return 2 * radius * norm / units
+
+
+def two_pi_convention_norm(norm: sp.Expr = C_f) -> sp.Expr:
+    r"""$\int|\xi||\hat f(\xi)|d\xi=C_f/(2\pi)$ with $\hat f(\xi)=\int fe^{-2\pi i\langle x,\xi\rangle}dx$: the
+    constant of the wrong convention (:func:`prove_fourier_convention`) put into Barron's bound."""
+    return norm / (2 * sp.pi)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -194,13 +217,15 @@ def prove_norm_subadditive() -> Check:
                       bool(first and lagrange and nonnegative))
 
 
-def prove_translation_invariance() -> Check:
-    """|e^{-i<omega, x0>} f~(omega)| = |f~(omega)|: C_f does not change when f is translated (d = 2)."""
-    om, x0 = sp.symbols("om0:2", real=True), sp.symbols("c0:2", real=True)
-    amplitude = sp.Symbol("A", positive=True)
-    shifted = sp.Abs(sp.exp(-sp.I * sum(o * c for o, c in zip(om, x0))) * amplitude)
-    return prove_equal(ID, "C_f is translation invariant (so r = diam(Omega) about any x0 in Omega)",
-                       shifted, amplitude)
+def prove_translation_multiplies_spectrum_by_a_phase() -> Check:
+    """The transform of exp(-(x - c)^2/(2 s^2)) is e^{-i omega c} f~(omega) (integrated, d = 1; the d-dim Gaussian is
+    a product): translating f multiplies f~ by a phase of modulus 1, so C_f does not change."""
+    omega, shift = sp.Symbol("omega", real=True), sp.Symbol("c", real=True)
+    shifted = sp.exp(-((x - shift) ** 2) / (2 * width**2))
+    transform = sp.integrate(shifted * sp.exp(-sp.I * omega * x), (x, -sp.oo, sp.oo)) / (2 * sp.pi)
+    return prove_equal(ID, "Fourier transform of f(x - c) = e^{-i omega c} f~(omega): C_f is translation invariant "
+                           "(so r = diam(Omega) about any x0 in Omega)",
+                       transform, sp.exp(-sp.I * omega * shift) * gaussian_spectrum(1, width, omega))
 
 
 def prove_fourier_convention() -> Check:
@@ -252,12 +277,6 @@ def prove_unit_magnitudes() -> Check:
                       bool(slope_ok and zero_ok and bound_ok))
 
 
-def prove_slide_form() -> Check:
-    """Barron's form at r = diam(Omega) is the slide's 2 diam(Omega) ||f||_B / sqrt(p)."""
-    return prove_equal(ID, "Barron's 2 r C_f/sqrt(p) at r = diam(Omega) is the slide's bound",
-                       barron_bound(diameter, C_f, p), slide_bound)
-
-
 THEOREM = Theorem(
     id=ID,
     title="Barron's 1/√p approximation rate",
@@ -289,11 +308,10 @@ THEOREM = Theorem(
         prove_gaussian_spectrum_is_density,
         prove_cosine_norm,
         prove_norm_subadditive,
-        prove_translation_invariance,
+        prove_translation_multiplies_spectrum_by_a_phase,
         prove_fourier_convention,
         prove_variance_of_average,
         prove_unit_magnitudes,
-        prove_slide_form,
     ),
     aliases=("barron",),
     summary="p sigmoidal units plus f(0) reach L²(μ) error 2 r C_f / √p on the ball of radius r",

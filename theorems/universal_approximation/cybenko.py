@@ -34,6 +34,16 @@ geometric series). The symmetric case $x\in[\xi_j,x_j]$ is the same. With $\kapp
 the bound is $L h(\tfrac12 + 2W(e^{-1})/c + (e^{-c}+e^{-c/2})/(1-e^{-c}))\to0$; with $\kappa$ fixed and $h\to0$ it
 tends to $(2+2W(e^{-1}))L/\kappa$ (the tails add up): the bound, and the measured error, stall.
 
+*The bound is sharp to a factor about 3.* On a cell $[x_{j-1},x_j]$ where $f$ is linear the staircase's own unit
+contributes exactly $f'h(\sigma(cv)-\frac12-v)$ at $x=\xi_j+vh$, $c=\kappa h$ (:func:`prove_linear_cell_error`), and the
+others at most $\omega(h)(e^{-c(1+v)}+e^{-c(1-v)})/(1-e^{-c})$, so :func:`staircase_lower_bound` holds the error
+from below: for $c=10$ about $0.18\,|f'|h$, against the upper bound's $0.56\,Lh$.
+
+**Wrong neighbours** (rejected in :mod:`numerics.universal_approximation.cybenko` and
+:mod:`numerics.universal_approximation.polynomial_activation`): the upper bound without $\omega(h/2)$
+(:func:`staircase_bound_without_half_cell`); a fixed $\kappa$ that converges like $\kappa=c/h$; a constant 10 times
+the staircase's (looser: the lower bound rejects it); $\sigma(t)=t^k$ universal.
+
 **Slip in the sources.** The slide's universality statement (any continuous non-polynomial $\sigma$) is Leshno et
 al.'s; Cybenko's is for sigmoidal $\sigma$.
 
@@ -102,6 +112,47 @@ def staircase_slope_bound(spacing: sp.Expr = h, steepness: sp.Expr = kappa, lip:
     return modulus(spacing, lip, osc) * steepness * (sp.Rational(1, 4) + 2 * sp.sqrt(q) / (1 - q))
 
 
+def sigmoid(t: sp.Expr) -> sp.Expr:
+    r"""$\sigma(t)=1/(1+e^{-t})$."""
+    return 1 / (1 + sp.exp(-t))
+
+
+offset = sp.Symbol("v", real=True)
+"""The position $x=\\xi_j+vh$ in a cell, $v\\in[-\\frac12,\\frac12]$."""
+cell_slope = sp.Symbol("L_cell", positive=True)
+"""$|f'|$ on a cell where $f$ is linear."""
+per_cell = sp.Symbol("c", positive=True)
+"""The steepness per cell $c=\\kappa h$."""
+
+
+def linear_cell_error(position: sp.Expr = offset, steepness_per_cell: sp.Expr = per_cell) -> sp.Expr:
+    r"""$\sigma(cv)-\frac12-v$: the staircase's error on a cell where $f$ is linear, in units of $f'h$, from its own
+    unit alone ($c=\kappa h$; :func:`prove_linear_cell_error`)."""
+    return sigmoid(steepness_per_cell * position) - sp.Rational(1, 2) - position
+
+
+def staircase_lower_bound(spacing: sp.Expr = h, steepness: sp.Expr = kappa, slope: sp.Expr = cell_slope,
+                          lip: sp.Expr = lipschitz, osc: sp.Expr = oscillation, position: sp.Expr = offset) -> sp.Expr:
+    r"""$|f'|\,h\,|\sigma(cv)-\frac12-v|-\omega(h)\,(e^{-c(1+v)}+e^{-c(1-v)})/(1-e^{-c})$, $c=\kappa h$: a lower
+    bound on $|f-f_p|$ at $x=\xi_j+vh$ when $f$ is linear with slope $\pm|f'|$ on the cell $[x_{j-1},x_j]$.
+
+    The error there is $f'h(\sigma(cv)-\frac12-v)$ from unit $j$ (:func:`prove_linear_cell_error`) plus the
+    other units' $\Delta_k(\sigma_k-\mathbb 1\{k<j\})$, each at most $\omega(h)e^{-c(m\pm v)}$ at distance
+    $(m\pm v)h$, $m\ge1$ ($\sigma(-y)\le e^{-y}$): two geometric series. It is what makes the upper bound
+    :func:`staircase_bound` *sharp*: for $c=10$ the sup error is at least $0.17\,|f'|h$ (on a grid of 8 points a
+    cell; $0.18$ on 16) against the bound's $0.56\,Lh$, so a bound 10 times too large cannot hold with it.
+    """
+    c = steepness * spacing
+    tails = (sp.exp(-c * (1 + position)) + sp.exp(-c * (1 - position))) / (1 - sp.exp(-c))
+    return slope * spacing * sp.Abs(linear_cell_error(position, c)) - modulus(spacing, lip, osc) * tails
+
+
+def staircase_bound_without_half_cell(spacing: sp.Expr = h, steepness: sp.Expr = kappa, lip: sp.Expr = lipschitz,
+                                      osc: sp.Expr = oscillation) -> sp.Expr:
+    r"""Wrong neighbour: :func:`staircase_bound` without $\omega(h/2)$, as if the sigmoid staircase interpolated."""
+    return staircase_bound(spacing, steepness, lip, osc) - modulus(spacing / 2, lip, osc)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Proofs. Each returns a Check of kind "symbolic".
 # ---------------------------------------------------------------------------------------------------------------
@@ -145,6 +196,20 @@ def prove_staircase_telescopes() -> Check:
     telescoped = f(0) + sp.Sum(f(k) - f(k - 1), (k, 1, j)).doit()
     return prove_equal(ID, "staircase of steps interpolates: f(x_0) + sum_{k<=j} Delta_k = f(x_j)",
                        telescoped, f(j))
+
+
+def prove_linear_cell_error() -> Check:
+    """For f = a + L x, nodes x_k = k h, midpoint xi_j = (j - 1/2) h and x = xi_j + v h: the staircase's value from
+    the units up to j, f(x_{j-1}) + (f(x_j) - f(x_{j-1})) sigma(kappa (x - xi_j)), minus f(x) is
+    L h (sigma(c v) - 1/2 - v), c = kappa h."""
+    j, a, slope = sp.Symbol("j", integer=True, positive=True), sp.Symbol("a"), sp.Symbol("L")
+    line = lambda y: a + slope * y  # noqa: E731
+    midpoint = (j - sp.Rational(1, 2)) * h
+    point = midpoint + offset * h
+    jump = line(j * h) - line((j - 1) * h)
+    partial = line((j - 1) * h) + jump * sigmoid(per_cell / h * (point - midpoint))
+    return prove_equal(ID, "staircase on a linear cell: error L h (sigma(c v) - 1/2 - v) from its own unit",
+                       partial - line(point), slope * h * linear_cell_error(offset, per_cell))
 
 
 def prove_sigmoid_tail_constant() -> Check:
@@ -208,6 +273,7 @@ THEOREM = Theorem(
         prove_polynomial_activation_gives_polynomials,
         prove_polynomial_networks_stall,
         prove_staircase_telescopes,
+        prove_linear_cell_error,
         prove_sigmoid_tail_constant,
         prove_staircase_bound_limits,
     ),
