@@ -61,6 +61,11 @@ TOLERANCES: dict[str, Tolerance] = {
     "numerics.in_context.autoregression": TRAINED,
     "numerics.in_context.softmax": TRAINED,
     "numerics.in_context.positional_heads": TRAINED,
+    "numerics.low_rank.eckart_young": FLOAT32,
+    "numerics.low_rank.pca": FLOAT64,
+    "numerics.optimisation.step_size": FLOAT32,
+    "numerics.optimisation.robbins_monro": FLOAT64,
+    "numerics.architectures.convolution": ROUNDING,
 }
 """Per experiment module, how far its recomputed data may move (``mathai figures --check``). A module not listed is
 compared at :data:`FLOAT32`."""
