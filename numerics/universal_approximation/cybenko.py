@@ -1,7 +1,7 @@
 r"""Experiment: Cybenko's staircase against its certified sup bound, with the steepness tied to the grid and fixed.
 
 **Cybenko, constructive** (:func:`experiment`): the staircase of
-:func:`theorems.universal_approximation.cybenko.staircase_bound` (:mod:`numerics.universal_approximation.staircase`)
+:func:`~theorems.universal_approximation.cybenko.staircase_bound` (:mod:`numerics.universal_approximation.staircase`)
 with $\kappa=c/h$ for targets on $[0,1]$, and with $\kappa$
 fixed to show the stall. The sup error is measured on a grid of spacing $g=h/K$; the true sup exceeds the grid's
 by at most $(L+\mathrm{Lip}(f_p))\,g/2$ (both sides Lipschitz, every point within $g/2$ of the grid), with

@@ -30,9 +30,12 @@ $\sigma(\kappa\,\cdot)$ in place of steps move each unit's mean by at most $2C_f
 ($\int|h'|\sigma(-\kappa|t-\tau|)d\tau\le\int e^{-\kappa|s|}ds$), so the mean squared error is at most
 $(2C_f/\kappa)^2+(2rC_f)^2/p$ (:func:`sigmoid_mse_bound`).
 
-*Closed forms.* The Gaussian $f(x)=e^{-|x|^2/(2s^2)}$ in $d$ dimensions has $\tilde f(\omega)=(s^2/2\pi)^{d/2}
-e^{-s^2|\omega|^2/2}$, the density of $N(0,s^{-2}I_d)$, hence $C_f=\mathbb E|\omega|=\sqrt2\,\Gamma(\frac{d+1}2)/
-(s\,\Gamma(\frac d2))$ (:func:`gaussian_barron_norm`). $\cos(\langle a,x\rangle+\varphi)$ has spectrum
+*Closed forms.* The Gaussian $f(x)=e^{-|x|^2/(2s^2)}$ in $d$ dimensions has the spectrum
+
+$$\tilde f(\omega)=(s^2/2\pi)^{d/2}e^{-s^2|\omega|^2/2},$$
+
+the density of $N(0,s^{-2}I_d)$, hence $C_f=\mathbb E|\omega|=\sqrt2\,\Gamma(\frac{d+1}2)/(s\,\Gamma(\frac d2))$
+(:func:`gaussian_barron_norm`). $\cos(\langle a,x\rangle+\varphi)$ has spectrum
 $\tfrac12(e^{i\varphi}\delta_a+e^{-i\varphi}\delta_{-a})$ and $C_f=|a|$. The norm is subadditive,
 $C_{f+g}\le C_f+C_g$ (triangle inequality under the integral), and translation invariant.
 
