@@ -93,7 +93,7 @@ def sander2024_training_curve(load):
     ax.axhline(float(autoregression.minimal_loss["unitary"](config.d, config.train_length)), color="k",
                linestyle="--", linewidth=1, label="d(d−1)/(T+d−1)")
     ax.set_xlabel("Adam step")
-    ax.set_ylabel("E|ŝ_{T+1} − s_{T+1}|²")
+    ax.set_ylabel(r"$E|\hat s_{T+1} - s_{T+1}|^2$")
     ax.set_title(f"Training the augmented linear layer, d = {config.d}, T = {config.train_length}")
     ax.legend(fontsize=7)
     fig.tight_layout()
@@ -126,17 +126,17 @@ def sander2024_softmax_errors_vs_length(load):
     model = f"softmax transformer ({c.layers} layers, {c.heads} heads, width {c.width})"
     _mean_band(left, t, r.model_error, z, color="C3", marker="o", markersize=3, label=model)
     _mean_band(left, t, r.gd_error, z, color="C0", marker="s", markersize=3, label="one GD step at η*(t)")
-    _mean_band(left, t, r.trivial_error, z, color="0.5", linestyle="--", label="ŝ = s_t")
+    _mean_band(left, t, r.trivial_error, z, color="0.5", linestyle="--", label=r"$\hat s = s_t$")
     left.plot(t, np.maximum(r.oracle_error.mean(axis=0), 1e-30), "k^-", markersize=3,
               label="least squares in context")
-    left.axhline(1.0, color="0.5", linestyle=":", linewidth=1, label="ŝ = 0")
+    left.axhline(1.0, color="0.5", linestyle=":", linewidth=1, label=r"$\hat s = 0$")
     exact = r.oracle_error[:, c.d - 1 :].mean()
-    left.text(0.8, 1.5e-4, f"least squares,\nt ≥ {c.d}: {exact:.0e}", fontsize=6)
+    left.text(c.d + 0.3, 8e-3, f"least squares,\nt ≥ {c.d}: {exact:.0e}", fontsize=6)  # above the legend
     left.axvline(c.d, color="0.8", linewidth=1)
     left.set_yscale("log")
     left.set_ylim(1e-4, 3)
-    left.set_xlabel("position t (context s_0, …, s_t)")
-    left.set_ylabel("E|ŝ_{t+1} − s_{t+1}|²")
+    left.set_xlabel(r"position $t$ (context $s_0, \ldots, s_t$)")
+    left.set_ylabel(r"$E|\hat s_{t+1} - s_{t+1}|^2$")
     left.set_title(f"Prediction, W Haar on O({c.d}), ±{z:g} se")
     left.legend(fontsize=6, loc="lower right")
     _mean_band(right, t, r.model_jacobian_error, z, color="C3", marker="o", markersize=3, label="transformer")
@@ -144,8 +144,9 @@ def sander2024_softmax_errors_vs_length(load):
     right.plot(t, r.oracle_jacobian_error.mean(axis=0), "k^-", markersize=3, label="least squares")
     right.set_yscale("log")
     right.set_xlabel("position t")
-    right.set_ylabel("|J_t − W|²_F / |W|²_F")
-    right.set_title(f"J_t = ∂ŝ_(t+1)/∂s_t against W ({r.model_jacobian_error.shape[0]} sequences)")
+    right.set_ylabel(r"$\|J_t - W\|_F^2 / \|W\|_F^2$")
+    right.set_title(rf"$J_t = \partial\hat s_{{t+1}}/\partial s_t$ against $W$ "
+                    f"({r.model_jacobian_error.shape[0]} sequences)")
     right.legend(fontsize=6, loc="lower left")
     fig.tight_layout()
     return fig
@@ -216,7 +217,7 @@ def sander2024_positional_floor(load):
                 label="(T−1)(d−H)" if law == "unitary" else "0 (shown at 1e−14)")
     ax.set_yscale("log")
     ax.set_xlabel("heads H")
-    ax.set_ylabel("minimised loss Σ_m E|ŝ_{m+1} − s_{m+1}|²")
+    ax.set_ylabel(r"minimised loss $\sum_m E|\hat s_{m+1} - s_{m+1}|^2$")
     ax.set_title(f"Loss floors of the non-augmented layer, d = {config.d}, T = {config.T}\n"
                  f"(dots: each of {config.restarts} starts)")
     ax.legend(fontsize=7)

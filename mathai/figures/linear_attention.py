@@ -51,7 +51,7 @@ def performer_error_vs_features(load):
     ref = result.attention_error[0] * np.sqrt(result.attention_features[0] / result.attention_features)
     right.loglog(result.attention_features, ref, "k--", linewidth=1, label="m^(-1/2)")
     right.set_xlabel("features m")
-    right.set_ylabel("||Performer - softmax||_F / ||softmax||_F")
+    right.set_ylabel(r"$\|$Performer $-$ softmax$\|_F$ / $\|$softmax$\|_F$")
     right.set_title(f"whole attention, n = {PERFORMER.attention_n}, d = {PERFORMER.dim}", fontsize=8)
     right.legend(fontsize=7)
     fig.tight_layout()
@@ -69,7 +69,7 @@ def attention_singular_values(load):
         sv = result.singular_values[last, t_idx, :n_]
         left.semilogy(np.arange(1, n_ + 1), sv / sv[0], label=f"T = {temp:g}")
     left.set_xlabel("index")
-    left.set_ylabel("s_i / s_1")
+    left.set_ylabel(r"$s_i / s_1$")
     left.set_title(f"spectrum of P, n = {n_}, d = {LINFORMER.dim}", fontsize=8)
     left.legend(fontsize=7)
     for t_idx, temp in enumerate(result.temperatures):
@@ -77,7 +77,7 @@ def attention_singular_values(load):
                      label=f"T = {temp:g}")
     right.loglog(result.spectrum_lengths, result.spectrum_lengths, "k--", linewidth=1, label="n")
     right.set_xlabel("n")
-    right.set_ylabel("rank for 90% of ||P||_F^2")
+    right.set_ylabel(r"rank for 90% of $\|P\|_F^2$")
     right.set_title("random Q, K: no low rank at T <= 1", fontsize=8)
     right.legend(fontsize=7)
     fig.tight_layout()

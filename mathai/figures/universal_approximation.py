@@ -24,12 +24,12 @@ def barron_error_vs_units(load):
         for kind, name in enumerate(barron.KINDS):
             marker, colour = styles[name]
             ax.loglog(p, np.sqrt(result.mean_mse[i, kind]), marker, color=colour, markersize=3, label=name)
-        ax.loglog(p, np.sqrt(result.bound[i, 1]), "-", color="C1", linewidth=1, label="2 r C_f/√p")
-        ax.loglog(p, np.sqrt(result.bound[i, 0]), "--", color="C0", linewidth=1, label="r C_f/√p")
+        ax.loglog(p, np.sqrt(result.bound[i, 1]), "-", color="C1", linewidth=1, label=r"$2 r C_f/\sqrt{p}$")
+        ax.loglog(p, np.sqrt(result.bound[i, 0]), "--", color="C0", linewidth=1, label=r"$r C_f/\sqrt{p}$")
         ax.loglog(p, np.sqrt(result.expected[i, 1]), ":", color="k", linewidth=1, label="exact E (step)")
-        ax.set_title(f"d = {dims[i]}, C_f = {result.norm[i]:.2f}")
+        ax.set_title(rf"$d = {dims[i]}$, $C_f = {result.norm[i]:.2f}$")
         ax.set_xlabel("units p")
-    np.atleast_1d(axes)[0].set_ylabel("RMS ‖f − f(0) − f_p‖_L2(μ)")
+    np.atleast_1d(axes)[0].set_ylabel(r"RMS $\|f - f(0) - f_p\|_{L^2(\mu)}$")
     np.atleast_1d(axes)[-1].legend(fontsize=6)
     fig.suptitle("Barron's construction, Gaussian exp(−|x|²/(2·0.5²)) on the unit ball, μ = 32 points", fontsize=9)
     fig.tight_layout()
@@ -41,7 +41,7 @@ def _curves(load, config, title):
     fig, axes = plt.subplots(1, len(config.units), figsize=(2.4 * len(config.units), 2.4), sharey=True)
     for ax, p, fit in zip(np.atleast_1d(axes), config.units, result.fits):
         ax.plot(result.x, result.target, color="0.6", linewidth=2, label="f")
-        ax.plot(result.x, fit, color="C3", linewidth=1, label="f_p")
+        ax.plot(result.x, fit, color="C3", linewidth=1, label=r"$f_p$")
         ax.set_title(f"p = {p} neurons")
         ax.set_xlabel("x")
     np.atleast_1d(axes)[0].legend(fontsize=7)
@@ -52,7 +52,7 @@ def _curves(load, config, title):
 
 def cybenko_staircase_fits(load):
     """The slide's picture: sin(2πx) and its staircase networks of 6, 30, 100 steep sigmoids (κ = 10 p)."""
-    return _curves(load, CURVES_CONFIG, "Two-layer perceptron f_p = f(0) + Σ Δ_k σ(κ(x − ξ_k)), κ = 10p")
+    return _curves(load, CURVES_CONFIG, r"Two-layer perceptron $f_p = f(0) + \sum_k \Delta_k \sigma(\kappa(x - \xi_k))$, $\kappa = 10p$")
 
 
 def cybenko_smooth_step_fits(load):
@@ -68,10 +68,10 @@ def sigmoid_vs_polynomial_activation(load):
     ax.loglog(p, result.sigmoid_sup, "o-", markersize=3, label="sigmoid staircase (κ = 10p)")
     ax.loglog(p, result.polynomial_sup, "s-", markersize=3, label="σ(t) = t⁴, least-squares output weights")
     ax.axhspan(float(result.lower), float(result.upper), color="k", alpha=0.3)
-    ax.axhline(float(result.lower), color="k", linewidth=1, label=f"E_4(f) ≥ {float(result.lower):.4f} (certified)")
+    ax.axhline(float(result.lower), color="k", linewidth=1, label=rf"$E_4(f) \geq {float(result.lower):.4f}$ (certified)")
     ax.set_xlabel("units p")
-    ax.set_ylabel("sup_[0,1] |f − f_p| (grid)")
-    ax.set_title("f = |x − 1/2|: polynomial activations stall at E_4(f)")
+    ax.set_ylabel(r"$\sup_{[0,1]} |f - f_p|$ (grid)")
+    ax.set_title(r"$f = |x - 1/2|$: polynomial activations stall at $E_4(f)$")
     ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
