@@ -63,6 +63,9 @@ ID = statement.ID
 DIRECT_DTYPES = ("float32", "float64", "int32")
 FLOAT_DTYPES = ("float32", "float64")
 FFT_DTYPES = ("complex64", "complex128")
+FLOAT32_MANTISSA_BITS = 23
+"""``Config.fft_mantissa_bits`` below this rounds complex64's spectra to that many bits: what a wrong neighbour's
+experiment runs (10: TF32, a GPU's default matrix precision)."""
 EXACT_INTEGERS = 2**24
 """Integers below this in magnitude are exact in float32 (and every sum here stays below it)."""
 
@@ -83,6 +86,7 @@ class Config:
     fft_lengths: tuple[int, ...] = (16, 64, 256, 1024)
     fft_kernel: int = 9
     fft_samples: int = 64
+    fft_mantissa_bits: int = FLOAT32_MANTISSA_BITS
     integer_range: int = 100
     z: float = 6.0
 
@@ -90,6 +94,10 @@ class Config:
         require_fields(self)
         require_counts(self, "batch", "stride", "subsampling_length", "subsampling_kernel", "trials", "fft_kernel",
                        "fft_samples", "integer_range")
+        if not (isinstance(self.fft_mantissa_bits, int) and 1 <= self.fft_mantissa_bits <= FLOAT32_MANTISSA_BITS):
+            raise ValueError(f"fft_mantissa_bits must be an integer in 1..{FLOAT32_MANTISSA_BITS} (complex64's "
+                             f"spectra rounded to that many bits; {FLOAT32_MANTISSA_BITS}: its own), "
+                             f"got {self.fft_mantissa_bits!r}")
         for name in ("lengths", "kernel_sizes", "fft_lengths"):
             values = getattr(self, name)
             if not values or min(values) < 1:
@@ -226,13 +234,15 @@ def _multiply(key, config: Config):
         layer[dtype] = (convolution_products(cyclic_shifts(x, shifts), w), b)
     x, w = integer.take(config.trials, n_sub), integer.take(k_sub)
     pooled = jnp.sum(circular_convolution(cyclic_shifts(x, shifts), w)[..., :: config.stride], axis=-1)
-    fft = [_fft(integer, n, config.fft_kernel, config.fft_samples) for n in config.fft_lengths]
+    bits = config.fft_mantissa_bits if config.fft_mantissa_bits < FLOAT32_MANTISSA_BITS else None
+    fft = [_fft(integer, n, config.fft_kernel, config.fft_samples, bits) for n in config.fft_lengths]
     return direct, layer, (pooled - pooled[:1], pooled[0], w), fft
 
 
-def _fft(integer: _Stream, length: int, width: int, samples: int):
+def _fft(integer: _Stream, length: int, width: int, samples: int, low_bits: int | None = None):
     """Per complex dtype: ||z_fft - z||_2 and ||z_fft(S_t x) - S_t z_fft(x)||_2 per pair (t in [1, n)); the norms
-    ||x||_2, ||w||_1, ||w||_2. Integer data: the direct form in float64 is exact."""
+    ||x||_2, ||w||_1, ||w||_2. Integer data: the direct form in float64 is exact. ``low_bits``: complex64's spectra
+    rounded to that many mantissa bits (what a wrong neighbour runs)."""
     x, w = integer.take(samples, length).astype(jnp.float64), integer.take(samples, width).astype(jnp.float64)
     t = 1 + jnp.abs(integer.take(samples)) % (length - 1) if length > 1 else jnp.zeros(samples, jnp.int32)
     roll = jax.vmap(jnp.roll)
@@ -240,8 +250,9 @@ def _fft(integer: _Stream, length: int, width: int, samples: int):
     errors, equivariance = [], []
     for dtype in FFT_DTYPES:
         real = jnp.float32 if dtype == "complex64" else jnp.float64
-        z = fft_convolution(x.astype(real), w.astype(real), dtype).astype(jnp.float64)
-        z_moved = fft_convolution(roll(x, t).astype(real), w.astype(real), dtype).astype(jnp.float64)
+        bits = low_bits if dtype == "complex64" else None
+        z = fft_convolution(x.astype(real), w.astype(real), dtype, bits).astype(jnp.float64)
+        z_moved = fft_convolution(roll(x, t).astype(real), w.astype(real), dtype, bits).astype(jnp.float64)
         errors.append(jnp.linalg.norm(z - exact, axis=-1))
         equivariance.append(jnp.linalg.norm(z_moved - roll(z, t), axis=-1))
     norms = (jnp.linalg.norm(x, axis=-1), jnp.sum(jnp.abs(w), axis=-1), jnp.linalg.norm(w, axis=-1))

@@ -7,6 +7,12 @@
 * ``fft-exact``: the FFT form is exact like the direct form (rejected: its error is of order $u$, not 0);
 * ``zero-padded-commutes``: linear convolution with zero padding commutes with cyclic shifts (rejected: by whole
   integers);
+* ``subsampled-outputs-decorrelated``: off the multiples of $s$ the sub-sampled outputs are uncorrelated, moment 2
+  (rejected by the two-sided moment check alone: the exact $\rho(t)$ lies many standard errors away);
+* ``fft-at-tf32``: the FFT form meets the float32 model with its spectra rounded to 10 mantissa bits (its own
+  experiment; rejected by the worst-case bound already);
+* ``fft-three-bits-short``: the same with 20 mantissa bits, errors 8x the float32 ones: within the worst-case bound,
+  rejected by the complex64/complex128 format ratio alone;
 * ``fft-float32-ten-times`` (looser): the FFT form's float32 error is ten times its rounding model, a bound ten
   times too generous read as the error. The worst-case checks, scaled by ten, accept it; the format-ratio check,
   scaled by ten, rejects it.
@@ -16,6 +22,8 @@ that module imports this one).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 
@@ -55,6 +63,18 @@ def _zero_padded_checks(result, config) -> list:
                     float(np.max(result.padded_error)), "==", 0.0)]
 
 
+def _decorrelated_checks(result, config) -> list:
+    """The theorem's own moment check (the last sub-sampling check), against the prediction 2 off the multiples."""
+    predicted = np.where(result.shifts % config.stride == 0, 0.0, 2.0)
+    moment = _module()._subsampling_checks(dataclasses.replace(result, moment_exact=predicted), config)[-1]
+    return [dataclasses.replace(moment, claim=moment.claim + " [predicted: 2 off the multiples of s]")]
+
+
+def _rounded_spectra(bits: int):
+    """The experiment with complex64's spectra rounded to ``bits`` mantissa bits."""
+    return lambda config, key: _module().experiment(dataclasses.replace(config, fft_mantissa_bits=bits), key)
+
+
 def _fft_ten_times_checks(result, config) -> list:
     worst_case = _module().fft_checks(result, config)[::2]  # ||z_fft - z|| over its bound, per format
     return [scaled(check, 10.0) for check in (*worst_case, _module().format_check(result, config))]
@@ -68,6 +88,13 @@ NEIGHBOURS = (
     Neighbour("fft-exact", "the FFT form is exact in floating point, like the direct form", _fft_exact_checks),
     Neighbour("zero-padded-commutes", "linear (zero-padded) convolution commutes with cyclic shifts",
               _zero_padded_checks),
+    Neighbour("subsampled-outputs-decorrelated", "off the multiples of s, the sub-sampled outputs of S_t x and x are "
+              "uncorrelated: E(g(S_t x) - g(x))^2 / E g^2 = 2", _decorrelated_checks),
+    Neighbour("fft-at-tf32", "the FFT form meets its float32 rounding model with its spectra at TF32's 10 mantissa bits",
+              lambda result, config: _module().checks(result, config), experiment=_rounded_spectra(10)),
+    Neighbour("fft-three-bits-short", "the FFT form meets its float32 rounding model with its spectra three bits short "
+              "(20 mantissa bits: errors 8x larger, well inside the worst-case bound)",
+              lambda result, config: _module().checks(result, config), experiment=_rounded_spectra(20)),
     Neighbour("fft-float32-ten-times", "the FFT form's float32 error is ten times its rounding model (a bound 10x "
               "too generous, read as the error)", _fft_ten_times_checks, looser=True),
 )

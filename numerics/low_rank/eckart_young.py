@@ -395,5 +395,8 @@ NEIGHBOURS = (
     Neighbour("rate-squared-gap", "gradient descent's excess shrinks by (1 - eta(sigma_k^2 - sigma_(k+1)^2))^2 a step "
                                   "(the gap of A A^T)",
               lambda r, c: judged(r, c, contraction=S.excess_contraction_squared_gap(), parts=("rate",))),
+    Neighbour("rate-linearised", "gradient descent's excess shrinks by 1 - 2 eta(sigma_k - sigma_(k+1)) a step (the "
+                                 "contraction's first order)",
+              lambda r, c: judged(r, c, contraction=S.excess_contraction_linearised(), parts=("rate",))),
 )
 """Wrong neighbours (formulas in :mod:`theorems.low_rank.eckart_young`)."""

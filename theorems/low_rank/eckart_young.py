@@ -115,6 +115,12 @@ def spectral_tail_from_k_plus_2() -> sp.Expr:
     return sigma[k + 2]
 
 
+def excess_contraction_linearised() -> sp.Expr:
+    r"""Wrong: $1 - 2\eta(\sigma_k - \sigma_{k+1})$, the square of the contraction replaced by its first order (the
+    rate a linearisation gives, a few per cent off at this step size)."""
+    return 1 - 2 * eta * (sigma[k] - sigma[k + 1])
+
+
 def excess_contraction_squared_gap() -> sp.Expr:
     r"""Wrong: $(1 - \eta(\sigma_k^2 - \sigma_{k+1}^2))^2$, the gap of $AA^\top$ for that of the factorised problem."""
     return (1 - eta * (sigma[k] ** 2 - sigma[k + 1] ** 2)) ** 2
