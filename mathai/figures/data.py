@@ -63,6 +63,7 @@ TOLERANCES: dict[str, Tolerance] = {
     "numerics.in_context.positional_heads": TRAINED,
     "numerics.low_rank.eckart_young": FLOAT32,
     "numerics.low_rank.pca": FLOAT64,
+    "numerics.low_rank.lora": TRAINED,
     "numerics.optimisation.step_size": FLOAT32,
     "numerics.optimisation.robbins_monro": FLOAT64,
     "numerics.architectures.convolution": ROUNDING,
