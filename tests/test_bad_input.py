@@ -35,8 +35,8 @@ def test_an_id_named_twice_or_by_its_alias_runs_once(capsys, monkeypatch):
 
     runs = []
     monkeypatch.setattr(registry, "symbolic_checks", lambda theorem: iter(()))
-    monkeypatch.setattr(registry, "numeric_runs", lambda theorem, seed, controls=False: runs.append(theorem.id)
-                        or [registry.NumericRun("m", (numeric(theorem.id, "c", 0.0, "<=", 1.0),), 0.0)])
+    monkeypatch.setattr(registry, "numeric_runs", lambda theorem, seed, controls=False, small=False: runs.append(
+        theorem.id) or [registry.NumericRun("m", (numeric(theorem.id, "c", 0.0, "<=", 1.0),), 0.0)])
     status, out, _ = run(capsys, "verify", "frobenius", "trace-identity", "frobenius", "--json")
     assert status == cli.EXIT_OK and runs == ["frobenius"]
     assert [t["id"] for t in json.loads(out)["theorems"]] == ["frobenius"]
@@ -99,7 +99,7 @@ def test_an_unusable_cache_directory_is_refused_before_any_work(capsys, monkeypa
 def test_ctrl_c_ends_with_one_line_and_exit_130(capsys, monkeypatch):
     from numerics import registry
 
-    def interrupted(theorem, seed, controls=False):
+    def interrupted(theorem, seed, controls=False, small=False):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(registry, "numeric_runs", interrupted)

@@ -59,8 +59,9 @@ def test_every_theorem_has_its_generated_notebook(theorem):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not any((ROOT / "paper" / "data").glob("*/*.npz")),
-                    reason="the figure data is not committed yet (issue 21): drawing would recompute every figure")
+@pytest.mark.skipif(os.environ.get("MATHAI_NOTEBOOKS") != "1",
+                    reason="executing every notebook takes about 2 minutes on 2 cores, over the suite's budget: "
+                           "run it with MATHAI_NOTEBOOKS=1 (issue 22, open)")
 def test_every_notebook_executes_in_one_kernel_and_its_checks_hold():
     import nbformat
     from nbclient import NotebookClient
