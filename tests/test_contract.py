@@ -70,7 +70,7 @@ def test_every_check_survives_the_json_round_trip(theorem, index, module, small_
         assert Check.from_json(theorem.id, json.loads(text)) == check
 
 
-PENDING_NEIGHBOURS = {"frobenius", "katharopoulos2020"}
+PENDING_NEIGHBOURS: set[str] = set()
 """Theorems whose wrong neighbours are not yet declared (issue 16, open): their declaration test is an expected
 failure, strict, so that it turns into an error the moment a theorem gains its neighbours and leaves this set."""
 

@@ -12,12 +12,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from numerics import frobenius
 from numerics.measure import unit_roundoff
+from numerics.rounding_model import round_mantissa
 from theorems import frobenius as statement
 from theorems import get
 from theorems.rounding import gamma
@@ -137,26 +139,60 @@ def test_cauchy_schwarz_is_tight_for_parallel_matrices(st_pair):
     assert abs(np.sum(S * S) - norm2) <= 2 * g * norm2
 
 
-@pytest.fixture(scope="module")
-def small_result():
-    return frobenius.experiment(frobenius.Config.small(), jax.random.key(0))
-
-
-def test_checks_fail_when_the_bound_is_a_hundred_times_too_small(small_result):
+def test_checks_fail_when_the_bound_is_a_hundred_times_too_small(small_run):
     """The bound is not vacuous: at 3x5 the measured error is a few percent of it, so bound/100 is exceeded."""
-    shrunk = dataclasses.replace(small_result, ratio=small_result.ratio * 100)
-    assert not all(c.holds for c in frobenius.checks(shrunk, frobenius.Config.small()))
+    result = small_run(frobenius)
+    shrunk = dataclasses.replace(result, ratio=result.ratio * 100)
+    assert not all(c.holds for c in frobenius.worst_case_checks(shrunk, frobenius.Config.small()))
 
 
-def test_checks_fail_for_a_wrong_identity(monkeypatch):
-    """tr(S T) in place of tr(S T^*) (square shapes) is far outside the rounding bound."""
-    monkeypatch.setattr(frobenius, "trace_form", lambda S, T: jnp.trace(S @ T))
-    config = frobenius.Config(shapes=((4, 4),), dtypes=("float64",), batch=4)
-    try:  # a config no other test uses, so the jit cache cannot hand back a program traced with the real form
-        result = frobenius.experiment(config, jax.random.key(1))
-    finally:
-        frobenius._measure.clear_cache()
-    assert not any(c.holds for c in frobenius.checks(result, config))
+SINGLE = ("float32", "complex64")
+
+
+def test_model_checks_fail_for_an_error_ten_times_the_measured_one_that_the_bound_accepts(small_run):
+    """Single precision's differences made ten times larger: every worst-case check still holds (they sit below
+    a tenth of their bound), and every format-ratio check fails."""
+    config, result = frobenius.Config.small(), small_run(frobenius)
+    single = [config.dtypes.index(d) for d in SINGLE]
+    ratio, model_error = result.ratio.copy(), result.model_error.copy()
+    ratio[:, single] *= 10
+    model_error[:, single] *= 10
+    injected = dataclasses.replace(result, ratio=ratio, model_error=model_error)
+    assert all(c.holds for c in frobenius.worst_case_checks(injected, config))
+    model = frobenius.model_checks(injected, config)
+    assert len(model) == 2 * len(config.model_shapes) and not any(c.holds for c in model)
+
+
+def tf32_trace_form(S, T):
+    """The trace form with single-precision inputs rounded to TF32's 10 mantissa bits (a GPU's default matmul)."""
+    if S.dtype in (jnp.float32, jnp.complex64):
+        S, T = round_mantissa(S, 10), round_mantissa(T, 10)
+    return frobenius.trace_form(S, T)
+
+
+def test_model_check_fails_for_products_at_tf32_precision_that_the_bound_accepts():
+    """At 64x64 TF32 inputs give |sum - trace| about 3e-5 sum|S||T|, inside the bound (4159 u = 2.5e-4): the
+    worst-case check holds, the float32/float64 ratio (about 10^3) fails."""
+    config = frobenius.Config(shapes=((64, 64),), dtypes=("float32", "float64"), batch=4, model_shapes=((64, 64),),
+                              model_batch=16)
+    result = frobenius.measure(config, jax.random.key(0), tf32_trace_form)
+    assert all(c.holds for c in frobenius.worst_case_checks(result, config))
+    (model,) = frobenius.model_checks(result, config)
+    assert not model.holds and model.measured > 100
+
+
+def test_wrong_trace_forms_compute_their_statements():
+    """The jnp forms the neighbours run are the SymPy wrong statements, at a random complex 3x3 pair."""
+    rng = np.random.default_rng(0)
+    S, T = (rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3)) for _ in range(2))
+    forms = {"conjugate-lost": frobenius.conjugate_lost_form, "conjugate-on-first": frobenius.conjugate_on_first_form,
+             "transpose-dropped": frobenius.transpose_dropped_form}
+    with jax.enable_x64(True):
+        for name, wrong in statement.WRONG_TRACES.items():
+            expected = complex(wrong(sp.Matrix(S), sp.Matrix(T)))
+            computed = complex(forms[name](jnp.asarray(S), jnp.asarray(T)))
+            assert abs(computed - expected) <= 1e-12 * np.sum(abs(S) * abs(T))
+    assert statement.prove_neighbours_differ().holds
 
 
 def test_config_rejects_bad_values():
@@ -166,3 +202,7 @@ def test_config_rejects_bad_values():
         frobenius.Config(shapes=((0, 3),))
     with pytest.raises(ValueError, match="batch must be an integer >= 1, got 0"):
         frobenius.Config(batch=0)
+    with pytest.raises(ValueError, match="model_shapes must have m, n >= 2"):
+        frobenius.Config(model_shapes=((1, 8),))
+    with pytest.raises(ValueError, match="model_batch must be >= 16"):
+        frobenius.Config(model_batch=8)

@@ -3,6 +3,7 @@ rounding bounds, the cost counts, and the checks' power to fail."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import cache
 
@@ -16,10 +17,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from numerics.bridge import to_jax
-from numerics.linear_attention import forms, katharopoulos, scaling
+from numerics.linear_attention import exactness, forms, katharopoulos, scaling, wrong_forms
 from numerics.linear_attention.compiling import fast_compile
 from numerics.opcount import count_ops
 from numerics.precision import uses_float64
+from numerics.rounding_model import format_ratio_check, round_mantissa
 from theorems.linear_attention import katharopoulos as statement
 from theorems.rounding import u
 from theorems.sums import equal_up_to_reindexing
@@ -138,12 +140,12 @@ def _bucket_forward(dtype: str = "float64"):
     def run(q, k, v, size):
         q, k, v = (x.astype(dtype) for x in (q, k, v))
         a, b = forms.feature_map(q), forms.feature_map(k)
-        a, b, v, _, out_mask, _ = katharopoulos.pad_problem(a, b, v, v, *size)
+        a, b, v, _, out_mask, _ = exactness.pad_problem(a, b, v, v, *size)
         rows = []
         for causal in (False, True):
             outs = [forms.form(name, causal, CHUNK)(a, b, v) for name in forms.forms_for(causal)]
-            scale = katharopoulos.output_scale(a, b, v, causal)
-            rows += [katharopoulos._worst(jnp.abs(o - outs[0]), scale, out_mask) for o in outs[1:]]
+            scale = exactness.output_scale(a, b, v, causal)
+            rows += [exactness.worst(jnp.abs(o - outs[0]), scale, out_mask) for o in outs[1:]]
         sim = forms.quadratic(a, b, jnp.ones_like(v))  # any finite output proves a positive normaliser
         den = jnp.where(out_mask[:, :1], (a @ b.T).sum(axis=1)[:, None], 1.0)
         return jnp.stack(rows), jnp.min(den), jnp.all(jnp.isfinite(sim))
@@ -206,12 +208,12 @@ def test_elu_plus_one_underflows_where_the_feature_map_does_not():
 @uses_float64
 def test_gradients_of_every_form_agree_within_bound(seed):
     shapes = ((7, 3, 5), (40, 6, 5))
-    measured = katharopoulos.exactness(jax.random.key(seed), shapes, CHUNK, 2.0)
+    measured = exactness.exactness(jax.random.key(seed), shapes, CHUNK, 2.0, formats=("float64",))[:, 0, 0]
     for (n, mm, dd), row in zip(shapes, measured):
         bound = float(katharopoulos._gradient_bound(float(n), float(mm), float(dd), 2.0**-53))
-        grads = row[:, :, 1]
+        grads = row[:, :, exactness.FIELDS.index("gradient")]
         assert np.all(grads[~np.isnan(grads)] <= bound)
-        assert np.all(row[1, :, 2] > 0)
+        assert np.all(row[1, :, exactness.FIELDS.index("finite")] > 0)
 
 
 def test_form_rejects_a_causal_mismatch():
@@ -267,6 +269,7 @@ def test_exactness_check_fails_for_a_wrong_ratio():
     ratios = np.full((1, 2, 3), 1.5)
     result = katharopoulos.Result(
         output_ratio=ratios, gradient_ratio=ratios, finite=np.ones((1, 2, 3), bool),
+        output_error_ms=np.ones((2, 1, 2, 3, 16)), gradient_error_ms=np.ones((2, 1, 2, 3, 16)),
         sizes=np.array([2**10, 2**12, 2**14]), ops=np.ones((4, 3)), xla_flops=np.ones((4, 3)),
         cost=np.full((4, 3), np.nan), memory_sizes=np.array([1, 2, 4]), memory=np.ones((3, 3)), temp=np.ones((3, 3)),
         precision_sizes=np.array([64, 4096]), float16_overflow=np.array([0.5, 0.5]),
@@ -284,7 +287,8 @@ def test_chunk_span_checks_fail_for_one_block_or_an_unused_chunk_path():
     def result(ratio):
         ratios = np.full((1, 2, 3), ratio)
         return katharopoulos.Result(
-            output_ratio=ratios, gradient_ratio=ratios, finite=np.ones((1, 2, 3), bool), sizes=np.ones(3),
+            output_ratio=ratios, gradient_ratio=ratios, finite=np.ones((1, 2, 3), bool),
+            output_error_ms=np.ones((2, 1, 2, 3, 16)), gradient_error_ms=np.ones((2, 1, 2, 3, 16)), sizes=np.ones(3),
             ops=np.ones((4, 3)), xla_flops=np.ones((4, 3)), cost=np.ones((4, 3)), memory_sizes=np.ones(3),
             memory=np.ones((3, 3)), temp=np.ones((3, 3)), precision_sizes=np.ones(1), float16_overflow=np.ones(1),
             float16_stabilised_nonfinite=np.ones(1), float16_stabilised_error=np.ones(1), bfloat16_error=np.ones(1))
@@ -296,8 +300,80 @@ def test_chunk_span_checks_fail_for_one_block_or_an_unused_chunk_path():
     assert [c.holds for c in katharopoulos.chunk_span_checks(result(0.0), three)] == [True, False]
 
 
-@pytest.mark.parametrize("kwargs", [dict(shapes=((0, 1, 1),)), dict(chunk=0), dict(input_scale=400.0),
-                                    dict(log2_sizes=(4, 5)), dict(memory_log2_sizes=(11,))])
+# ------------------------------------------------------------------------------------------------------------------
+# The sharp partners see what the worst-case bounds cannot; the wrong neighbours are what they say
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def test_model_checks_fail_for_an_error_ten_times_the_measured_one_that_the_bound_accepts(small_run):
+    """The float64 forms' differences made ten times larger: at n = 33 the worst-case checks still hold (they sit
+    below a tenth of their bound), and every float32/float64 ratio check fails (the ratio drops to about 0.1)."""
+    config, result = katharopoulos.Config.small(), small_run(katharopoulos)
+    injected = dataclasses.replace(
+        result, output_ratio=result.output_ratio * 10, gradient_ratio=result.gradient_ratio * 10,
+        output_error_ms=result.output_error_ms * np.array([100.0, 1.0])[:, None, None, None, None],
+        gradient_error_ms=result.gradient_error_ms * np.array([100.0, 1.0])[:, None, None, None, None])
+    longest = [c for c in katharopoulos.worst_case_checks(injected, config) if "n=33 " in c.claim]
+    assert longest and all(c.holds for c in longest)
+    model = katharopoulos.model_checks(injected, config)
+    assert len(model) == 8 and not any(c.holds for c in model)
+
+
+def _tf32_matmul(x, y):
+    """A matrix product with float32 inputs rounded to TF32's 10 mantissa bits (a GPU's default precision)."""
+    if x.dtype == jnp.float32:
+        x, y = round_mantissa(x, 10), round_mantissa(y, 10)
+    return jnp.matmul(x, y, precision=jax.lax.Precision.HIGHEST)
+
+
+@uses_float64
+def _linear_against_quadratic(draws: int = 16) -> np.ndarray:
+    """[draw, format (float64, float32)]: mean over entries of (|linear - quadratic| / (u (A|V|)/D))^2 at BUCKET,
+    queries and keys 2 N(0, 1), values N(0, 1)."""
+    rng = np.random.default_rng(0)
+    n, mm, dd = BUCKET
+    q, k, v = 2 * rng.standard_normal((draws, n, mm)), 2 * rng.standard_normal((draws, n, mm)), rng.standard_normal(
+        (draws, n, dd))
+
+    def one(q, k, v):
+        out = []
+        for dtype in (jnp.float64, jnp.float32):
+            a, b, v_ = forms.feature_map(q.astype(dtype)), forms.feature_map(k.astype(dtype)), v.astype(dtype)
+            scale = exactness.output_scale(a, b, v_, False)
+            error = jnp.abs(forms.linear(a, b, v_) - forms.quadratic(a, b, v_)) / scale
+            out.append(jnp.mean(error.astype(jnp.float64) ** 2) / float(jnp.finfo(dtype).eps / 2) ** 2)
+        return jnp.stack(out)
+    return np.asarray(jax.jit(jax.vmap(one))(q, k, v))
+
+
+def test_model_check_fails_for_products_at_tf32_precision(monkeypatch):
+    """The forms' matrix products at TF32's precision in float32: |linear - quadratic| in units of u is about 10^3
+    times float64's, and the ratio check fails (with IEEE products it holds: the contract test's small run). The
+    worst-case checks are float64's: they cannot see a float32 kernel at all."""
+    monkeypatch.setattr(forms, "matmul", _tf32_matmul)
+    tf32 = _linear_against_quadratic()
+    check = format_ratio_check(katharopoulos.ID, "linear vs quadratic", tf32[None, :, 1], tf32[None, :, 0])
+    assert not check.holds and check.measured > 100
+
+
+def test_wrong_neighbours_are_other_statements():
+    """The off-by-one mask is a different sum (not proved equal); the unnormalised output differs from attention at
+    n = m = d = 1; elu is negative at -1 where elu + 1 is positive; the jnp elu is the SymPy one."""
+    i = statement.i
+    assert not equal_up_to_reindexing(statement._distribute(statement.linear_numerator(i)),
+                                      statement._distribute(statement.quadratic_numerator(i + 1)))
+    attention, unnormalised = statement.unnormalised_statement.args
+    one = {statement.n: 1, statement.m: 1, statement.d: 1}
+    assert sp.simplify(attention.subs(one).doit() - unnormalised.subs(one).doit()) != 0
+    x = sp.Symbol("x", real=True)
+    assert statement.elu(x).subs(x, -1) < 0 < statement.elu_plus_one(x).subs(x, -1)
+    points = np.array([-3.0, -0.5, 0.0, 0.5, 2.0])
+    assert np.allclose(np.asarray(wrong_forms.elu_features(jnp.asarray(points))),
+                       [float(statement.elu(x).subs(x, p)) for p in points])
+
+
+@pytest.mark.parametrize("kwargs", [dict(shapes=((0, 1, 1),)), dict(chunk=0), dict(input_scale=50.0),
+                                    dict(log2_sizes=(4, 5)), dict(memory_log2_sizes=(11,)), dict(replicates=8)])
 def test_config_rejects_bad_values(kwargs):
     with pytest.raises(ValueError):
         katharopoulos.Config(**kwargs)

@@ -26,7 +26,19 @@ $$|\mathrm{fl}(\textstyle\sum S_{ij}T_{ij}) - \mathrm{fl}(\operatorname{tr} S T^
 
 and in complex arithmetic $\gamma_{mn}$ becomes $c_{mn}$ and $\gamma_{n+m-1}$ becomes $(1+c_n)(1+\gamma_{m-1}) - 1$,
 with $c_N = (1+\sqrt2\gamma_2)(1+\gamma_{N-1}) - 1$ the complex inner-product constant. :func:`rounding_bound` gives
-these constants; the experiment in :mod:`numerics.frobenius` measures the difference against them.
+these constants; the experiment in :mod:`numerics.frobenius` measures the difference against them. On random data
+it sits far below them; the model of :mod:`numerics.rounding_model` (Higham and Mary 2019, 2020) predicts the
+difference in units of $u$ to be the same in every format, which the experiment checks two-sidedly.
+
+**Wrong neighbours** (:func:`conjugate_lost`, :func:`conjugate_on_first`, :func:`transpose_dropped`,
+:func:`one_rounding_constant`, :data:`LOOSE_SINGLE_PRECISION`): the complex form without its conjugate,
+$\operatorname{tr}(S T^\top)$; the conjugate on the first argument, $\operatorname{tr}(T S^*) =
+\overline{\langle S, T\rangle_F}$ (the physicists' convention, a different inner product); the transpose dropped,
+$\operatorname{tr}(S \bar T) = \sum_{ij} S_{ij} \overline{T_{ji}}$ for square matrices; the two sides "one rounding
+apart", $|\cdot| \le u \sum|S_{ij}T_{ij}|$ (too small: they are two different computations); and single precision
+ten times less accurate than the standard model (looser). :func:`prove_neighbours_differ` shows the first three
+are different polynomials from $\langle S, T\rangle_F$ (a fact about the neighbours, not a proof step of the
+theorem); the experiment rejects each of the five.
 
 Reference: the identity is classical; see R. A. Horn and C. R. Johnson, *Matrix Analysis*, 2nd ed., Cambridge
 University Press 2013, §5.2 (the Frobenius norm and inner product). Rounding: N. J. Higham, *Accuracy and Stability
@@ -40,7 +52,7 @@ from itertools import product
 import sympy as sp
 
 from theorems.core import Check, Reference, Theorem, prove_true
-from theorems.rounding import complex_inner_product, gamma
+from theorems.rounding import complex_inner_product, gamma, u
 from theorems.sums import equal_up_to_reindexing
 
 ID = "frobenius"
@@ -67,6 +79,40 @@ def rounding_bound(is_complex: bool) -> sp.Expr:
         trace_form = (1 + complex_inner_product(n)) * (1 + gamma(m - 1)) - 1
         return complex_inner_product(m * n) + trace_form
     return gamma(m * n) + gamma(n + m - 1)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Wrong neighbours: what a reader, a slide or a convention gets wrong.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def conjugate_lost(S, T):
+    """tr(S T^T): the real form used for complex matrices, the conjugate lost."""
+    return (S * T.T).trace()
+
+
+def conjugate_on_first(S, T):
+    """tr(T S^*) = conj(<S, T>_F): the conjugate on the first argument."""
+    return (T * S.H).trace()
+
+
+def transpose_dropped(S, T):
+    """tr(S conj(T)) = sum_ij S_ij conj(T_ji), square matrices: the transpose dropped."""
+    return (S * T.conjugate()).trace()
+
+
+WRONG_TRACES = {"conjugate-lost": conjugate_lost, "conjugate-on-first": conjugate_on_first,
+                "transpose-dropped": transpose_dropped}
+"""The wrong trace forms, as functions of two SymPy matrices (the experiment computes each with ``jnp``)."""
+
+
+def one_rounding_constant() -> sp.Expr:
+    """u: the constant of the claim that the sum and trace forms are one rounding apart (too small)."""
+    return u
+
+
+LOOSE_SINGLE_PRECISION = 10
+"""The factor by which the looser neighbour widens single precision's constant (and its error model)."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -149,6 +195,16 @@ def prove_cauchy_schwarz(max_entries: int = 6) -> Check:
         holds &= sp.expand(gap - squares) == 0
     return prove_true(ID, f"Cauchy-Schwarz |<S,T>_F| <= ||S||_F ||T||_F via Lagrange's identity, up to "
                           f"{max_entries} entries", holds)
+
+
+def prove_neighbours_differ(size: int = 2) -> Check:
+    """Each wrong trace form differs from sum_ij S_ij conj(T_ij) as a polynomial in the entries (size x size,
+    complex): the neighbours are different statements, not other spellings of the same one."""
+    Se, Te = _matrix("s", size, size, True), _matrix("t", size, size, True)
+    definition = sum(Se[r, c] * sp.conjugate(Te[r, c]) for r in range(size) for c in range(size))
+    differ = all(sp.expand(wrong(Se, Te) - definition) != 0 for wrong in WRONG_TRACES.values())
+    return prove_true(ID, f"the conjugate lost, on the first argument, the transpose dropped: each differs from "
+                          f"<S,T>_F at {size}x{size}", differ)
 
 
 def prove_slide_slip() -> Check:

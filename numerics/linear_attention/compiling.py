@@ -1,38 +1,13 @@
-"""Compiling the linear-attention experiments' programs quickly: XLA:CPU's backend optimisation switched off.
+"""Compiling the linear-attention experiments' programs quickly: :mod:`numerics.compiling`, under the name these
+modules have always imported it by.
 
 The three experiments compile many small programs (scans, gradients, a few matrix products each) and run each
-once; on a 2-core CPU compiling dominates. With ``xla_backend_optimization_level=0`` the compile time drops about
-threefold, matrix products still call the same library kernels, and the rounding bounds of the forms hold for
-every order of evaluation an optimiser may pick, so nothing that is checked depends on the optimisation level.
-:func:`run_fast` keeps each compiled program for the rest of the process, keyed by the function, its static
-arguments, the shapes and dtypes of its arguments, the backend and JAX's x64 mode: a second run of an experiment
-(the tests' reproducibility check, a figure after ``verify``) compiles nothing again.
+once; on a 2-core CPU compiling dominates. :func:`fast_compile` switches XLA:CPU's backend optimisation off (about
+three times faster to compile; matrix products still call the same library kernels, and the forms' rounding bounds
+hold for every order of evaluation an optimiser may pick); :func:`run_fast` keeps each compiled program for the
+rest of the process.
 """
 
-from __future__ import annotations
+from numerics.compiling import fast_compile, run_fast
 
-from functools import cache, partial
-
-import jax
-
-
-def fast_compile(fn, *args):
-    """``jax.jit(fn)`` lowered at ``args`` (arrays or ``jax.ShapeDtypeStruct``) and compiled with XLA:CPU's
-    backend optimisation off (other backends: the default options)."""
-    options = {"xla_backend_optimization_level": 0} if jax.default_backend() == "cpu" else None
-    return jax.jit(fn).lower(*args).compile(compiler_options=options)
-
-
-@cache
-def _program(fn, static: tuple, specs: tuple, backend: str, x64: bool):
-    """The compiled ``fn(*specs, **dict(static))``, once per process (``backend`` and ``x64`` key the cache)."""
-    del backend, x64  # they key the cache: the same function traces differently under another mode
-    return fast_compile(partial(fn, **dict(static)), *specs)
-
-
-def run_fast(fn, *args, **static):
-    """``fn(*args, **static)`` compiled by :func:`fast_compile`, the keyword arguments static (hashable); the
-    compiled program is kept for later calls with arguments of the same shapes and dtypes."""
-    specs = tuple(jax.ShapeDtypeStruct(arg.shape, arg.dtype) for arg in args)
-    return _program(fn, tuple(sorted(static.items())), specs, jax.default_backend(),
-                    bool(jax.config.jax_enable_x64))(*args)
+__all__ = ["fast_compile", "run_fast"]

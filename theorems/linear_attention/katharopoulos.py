@@ -42,6 +42,16 @@ normaliser, of mean $n m \mu^2$ with $\mu = \mathbb{E}\,\phi(x) = \tfrac12 + \tf
 \approx 1.1605$ for standard normal inputs (:func:`mean_feature`), overflows near $n^* = 65504/(m\mu^2)$, about 760
 at $m = 64$ (:func:`float16_overflow_length`).
 
+On random data the forms differ by 0.5 to 9% of $2\beta$; the probabilistic model of rounding (Higham and Mary,
+SIAM J. Sci. Comput. 41(5) 2019 and 42(5) 2020; :mod:`numerics.rounding_model`) predicts the difference in units
+of $u$ to be the same in float32 as in float64, which the experiment checks two-sidedly.
+
+**Wrong neighbours.** The normaliser dropped (:data:`unnormalised_statement`); the causal mask off by one, the RNN
+equated with attention over $j \le i+1$ (:data:`next_token_statement`); $\phi = \mathrm{elu}$ without its $+1$
+(:func:`elu`, negative for $x < 0$: the normaliser is no longer positive); the linear forms' cost of order $n^2$;
+single precision ten times less accurate than the standard model (:data:`LOOSE_SINGLE_PRECISION`, looser). The
+experiment rejects each (:mod:`numerics.linear_attention.katharopoulos`).
+
 References: A. Katharopoulos, A. Vyas, N. Pappas, F. Fleuret, *Transformers are RNNs: fast autoregressive
 transformers with linear attention*, ICML 2020, arXiv:2006.16236. N. J. Higham, *Accuracy and Stability of
 Numerical Algorithms*, 2nd ed., SIAM 2002.
@@ -203,6 +213,22 @@ def prove_feature_map_positive() -> Check:
     return prove_true(ID, "phi(x) = elu(x) + 1 > 0 for all real x, so the normaliser is positive", holds)
 
 
+# Wrong neighbours: what a reader, a slide or a first implementation gets wrong -------------------------------------
+
+unnormalised_statement = sp.Eq(quadratic_numerator() / quadratic_denominator(), linear_numerator(), evaluate=False)
+r"""The normaliser dropped: $V'_{ic} = \sum_l \phi(Q_i)_l (\phi(K)^\top V)_{lc}$."""
+
+next_token_statement = sp.Eq(linear_numerator(i) / linear_denominator(i),
+                             quadratic_numerator(i + 1) / quadratic_denominator(i + 1), evaluate=False)
+r"""The causal mask off by one: the RNN's output at $i$ equated with attention over $j \le i + 1$."""
+
+
+def elu(x: sp.Expr) -> sp.Expr:
+    r"""$\mathrm{elu}(x)$: $x$ for $x > 0$, $e^x - 1$ otherwise; the feature map without its $+1$ (negative for
+    $x < 0$, so the normaliser can vanish)."""
+    return sp.Piecewise((x, x > 0), (sp.exp(x) - 1, True))
+
+
 # Costs ----------------------------------------------------------------------------------------------------------
 
 
@@ -284,6 +310,10 @@ def forms_rounding_bound(unit: sp.Expr = u) -> sp.Expr:
     $\tilde N = (\phi(Q)\phi(K)^\top)|V|$."""
     g = gamma(n + m, unit)
     return 2 * (2 * g + unit * (1 + g)) / (1 - g)
+
+
+LOOSE_SINGLE_PRECISION = 10
+"""The factor by which the looser neighbour widens single precision's error (its model interval)."""
 
 
 def gradient_rounding_bound(unit: sp.Expr = u) -> sp.Expr:
