@@ -67,6 +67,8 @@ TOLERANCES: dict[str, Tolerance] = {
     "numerics.optimisation.step_size": FLOAT32,
     "numerics.optimisation.robbins_monro": FLOAT64,
     "numerics.architectures.convolution": ROUNDING,
+    "numerics.architectures.neural_ode": FLOAT64,
+    "numerics.architectures.neural_ode_flows": TRAINED,
 }
 """Per experiment module, how far its recomputed data may move (``mathai figures --check``). A module not listed is
 compared at :data:`FLOAT32`."""
