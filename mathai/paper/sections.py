@@ -6,6 +6,7 @@ docstrings; the tables of every check form the appendix.
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Callable, Mapping, Sequence
 
 from mathai.citation import escape_text, escape_text_with_math
@@ -32,7 +33,8 @@ def figure_tex(function: Callable) -> str:
     stands (``[H]``, package ``float``), right after the paragraph that first refers to it, so that it lands on the
     page of that reference or the next; ``see:fig:<name>`` labels the reference, ``fig:<name>`` the figure."""
     name = function.__name__
-    caption = markdown_to_latex(inspect.getdoc(function) or name.replace("_", " ")).strip()
+    # one paragraph: a blank line inside \caption is a fatal error in LaTeX
+    caption = re.sub(r"\n\s*\n", " ", markdown_to_latex(inspect.getdoc(function) or name.replace("_", " ")).strip())
     return (f"\\begin{{figure}}[H]\n\\centering\n\\includegraphics[width=0.8\\linewidth]{{figures/{name}.pdf}}\n"
             f"\\caption{{{caption} ({texttt(function.__module__ + '.' + name)})}}\n"
             f"\\label{{fig:{name}}}\n\\end{{figure}}\n")

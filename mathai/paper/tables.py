@@ -32,7 +32,9 @@ def verdict_table_tex(theorem: Theorem, checks: Sequence[Check], seed: int) -> s
     caption = (f"Checks of \\texttt{{{escape_text(theorem.id)}}} at seed {seed}: {held} of {len(checks)} hold "
                f"(\\texttt{{mathai verify {escape_text(theorem.id)} --seed {seed}}}).")
     header = "kind & claim & measured & & bound & verdict \\\\"
-    return (f"{{\\small\n\\begin{{longtable}}{{@{{}}l >{{\\raggedright\\arraybackslash}}p{{0.46\\linewidth}} r c r l@{{}}}}\n"
+    return (f"{{\\small\n\\begin{{longtable}}{{@{{}}l >{{\\raggedright\\arraybackslash}}p{{0.36\\linewidth}} "
+            f">{{\\raggedleft\\arraybackslash}}p{{0.12\\linewidth}} c "
+            f">{{\\raggedleft\\arraybackslash}}p{{0.17\\linewidth}} l@{{}}}}\n"
             f"\\caption{{{caption}}}\\label{{tab:verdict-{theorem.id}}}\\\\\n\\toprule\n{header}\n\\midrule\n"
             f"\\endfirsthead\n\\toprule\n{header}\n\\midrule\n\\endhead\n"
             + "\n".join(rows) + "\n\\bottomrule\n\\end{longtable}}\n")
