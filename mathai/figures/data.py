@@ -66,6 +66,7 @@ TOLERANCES: dict[str, Tolerance] = {
     "numerics.low_rank.lora": TRAINED,
     "numerics.optimisation.step_size": FLOAT32,
     "numerics.optimisation.robbins_monro": FLOAT64,
+    "numerics.optimisation.implicit_bias": FLOAT64,
     "numerics.architectures.convolution": ROUNDING,
     "numerics.architectures.neural_ode": FLOAT64,
     "numerics.architectures.neural_ode_flows": TRAINED,
