@@ -38,7 +38,7 @@ Wrong neighbours: :data:`NEIGHBOURS` (stated in :mod:`theorems.low_rank.lora`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jax
 import jax.numpy as jnp
@@ -383,7 +383,7 @@ def loose_float32_checks(result: Result, config: Config) -> list[Check]:
     return worst + [scaled(c, 10) for c in model_checks(result, config)]
 
 
-NEIGHBOURS = (
+NEIGHBOURS = (  # the wrong statements next to LoRA, each rejected by the checks `mathai verify --controls` names
     Neighbour("parameters-rmn", "the rank-r update has r m n trainable numbers",
               lambda result, config: count_checks(result, config, _wrong, "r m n")[:-1]),
     Neighbour("gradient-transposed", "grad_B = s G^T A^T (square W)",
@@ -392,9 +392,9 @@ NEIGHBOURS = (
               lambda result, config: gradient_neighbour_checks(result, config, "unscaled_ratio", "G A^T")),
     Neighbour("random-init-keeps-function", "B and A both random at initialisation keep the pretrained function",
               lambda result, config: initialisation_checks(result, config, random=True)),
-    Neighbour("rank-below-suffices", "rank k - 1 recovers a rank-k update (its floor is sigma_k^2 > 0)",
-              rank_below_checks),
+    Neighbour("rank-below-suffices", "rank k - 1 recovers a rank-k update (floor sigma_k^2 > 0)", rank_below_checks),
+    Neighbour("half-the-tail", "rank r < k reaches half the Eckart-Young tail (the loss's 1/2 read into the floor)",
+              lambda result, config: recovery_checks(replace(result, floor=result.floor / 2), config)),
     Neighbour("float32-gradient-x10", "float32 factor gradients ten times less accurate than the standard model",
               loose_float32_checks, looser=True),
 )
-"""The wrong statements next to LoRA; each is rejected by the checks named in ``mathai verify --controls``."""
