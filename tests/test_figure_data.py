@@ -89,6 +89,15 @@ def test_moved_compares_floats_within_tolerance_and_integers_exactly():
     assert figure_data.moved(Pair(x=old.x, n=np.array([3, 5])), old, tolerance)
 
 
+def test_moved_counts_values_singular_to_working_precision_on_both_sides_as_the_same():
+    """A condition number of a singular matrix comes out inf, 1e17 or 1e26 by the rounding: all the same result."""
+    tolerance = figure_data.Tolerance(rtol=1e-3, atol=0.0, why="test")
+    old = Pair(x=np.array([np.inf, 1e26, 1.0]), n=np.array([3]))
+    assert figure_data.moved(Pair(x=np.array([1e17, np.inf, 1.0]), n=np.array([3])), old, tolerance) == []
+    assert figure_data.moved(Pair(x=np.array([1e12, np.inf, 1.0]), n=np.array([3])), old, tolerance)  # 1e12 is not
+    assert figure_data.moved(Pair(x=np.array([-np.inf, np.inf, 1.0]), n=np.array([3])), old, tolerance)  # sign
+
+
 def test_every_plotted_experiment_module_states_its_tolerance():
     from mathai import figures
     from numerics import registry

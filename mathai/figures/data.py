@@ -101,6 +101,10 @@ def read(path: Path, experiment: Callable, config: Any, seed: int, result_type: 
     return load_entry(path, result_type, request(experiment, config, seed, data_key(experiment, config, seed)))
 
 
+SINGULAR = 1 / np.finfo(np.float64).eps
+"""Float values at or beyond this size (4.5e15) on both sides compare equal in :func:`moved`."""
+
+
 def moved(new, old, tolerance: Tolerance) -> list[str]:
     """The fields of ``new`` that lie outside ``tolerance`` of ``old``, each with its largest excess."""
     out = []
@@ -112,8 +116,13 @@ def moved(new, old, tolerance: Tolerance) -> list[str]:
             a64 = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
             b64 = b.astype(a64.dtype)
             both_nan = np.isnan(a64) & np.isnan(b64)
+            # beyond 1/eps on both sides with one sign (a condition number of a singular matrix: inf or 1e17 or
+            # 1e26 by the rounding): singular to working precision both times, the same result
+            singular = ((np.abs(a64) >= SINGULAR) & (np.abs(b64) >= SINGULAR)
+                        & (np.sign(a64.real) == np.sign(b64.real)))
             allowed = tolerance.atol + tolerance.rtol * np.abs(b64)
-            excess = np.where(both_nan, 0.0, np.abs(a64 - b64) - allowed)
+            with np.errstate(invalid="ignore"):
+                excess = np.where(both_nan | singular, 0.0, np.abs(a64 - b64) - allowed)
             excess = np.where(np.isnan(excess), np.inf, excess)
             if excess.size and np.max(excess) > 0:
                 out.append(f"{name}: off by {np.max(excess + allowed):.3g} where {tolerance.rtol:g} relative + "
