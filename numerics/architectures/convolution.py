@@ -49,6 +49,7 @@ import sympy as sp
 from numerics.architectures.convolution_forms import (kernel_index, bitwise_gap, circular_convolution,
                                                     convolution_products, cyclic_shifts, fft_convolution,
                                                     summed, zero_padded_products)
+from numerics.architectures.invariance_moment import moment_standard_error, moment_z
 from numerics.measure import unit_roundoff
 from numerics.precision import uses_float64
 from numerics.prng import fast_key
@@ -63,9 +64,7 @@ ID = statement.ID
 DIRECT_DTYPES = ("float32", "float64", "int32")
 FLOAT_DTYPES = ("float32", "float64")
 FFT_DTYPES = ("complex64", "complex128")
-FLOAT32_MANTISSA_BITS = 23
-"""``Config.fft_mantissa_bits`` below this rounds complex64's spectra to that many bits: what a wrong neighbour's
-experiment runs (10: TF32, a GPU's default matrix precision)."""
+FLOAT32_MANTISSA_BITS = 23  # Config.fft_mantissa_bits below it rounds complex64's spectra (a neighbour's experiment)
 EXACT_INTEGERS = 2**24
 """Integers below this in magnitude are exact in float32 (and every sum here stays below it)."""
 
@@ -93,10 +92,9 @@ class Config:
     def __post_init__(self):
         require_fields(self)
         require_counts(self, "batch", "stride", "subsampling_length", "subsampling_kernel", "trials", "fft_kernel",
-                       "fft_samples", "integer_range")
-        if not (isinstance(self.fft_mantissa_bits, int) and 1 <= self.fft_mantissa_bits <= FLOAT32_MANTISSA_BITS):
-            raise ValueError(f"fft_mantissa_bits must be an integer in 1..{FLOAT32_MANTISSA_BITS} (complex64's "
-                             f"spectra rounded to that many bits; {FLOAT32_MANTISSA_BITS}: its own), "
+                       "fft_samples", "integer_range", "fft_mantissa_bits")
+        if self.fft_mantissa_bits > FLOAT32_MANTISSA_BITS:
+            raise ValueError(f"fft_mantissa_bits must be at most {FLOAT32_MANTISSA_BITS} (float32's own, no rounding), "
                              f"got {self.fft_mantissa_bits!r}")
         for name in ("lengths", "kernel_sizes", "fft_lengths"):
             values = getattr(self, name)
@@ -337,22 +335,6 @@ def experiment(config: Config, key: jax.Array) -> Result:
         pooled_var=np.full(count, pooled_sq.var(ddof=1)), covariance=centred.sum(axis=1) / (config.trials - 1),
         moment_exact=exact, fft_lengths=np.asarray(config.fft_lengths), fft_error=fft_error, fft_bound=fft_bound,
         fft_equivariance=fft_equivariance)
-
-
-def moment_standard_error(result: Result, config: Config, predicted) -> np.ndarray:
-    """The standard error of rho_hat(t) per shift under ``predicted`` rho(t): sqrt(Var(Delta^2 - rho g^2)/T) over
-    the mean of g^2 (delta method)."""
-    predicted = np.asarray(predicted, np.float64)
-    variance = result.gap_var - 2 * predicted * result.covariance + predicted**2 * result.pooled_var
-    return np.sqrt(np.maximum(variance, 0.0) / config.trials) / result.pooled_mean
-
-
-def moment_z(result: Result, config: Config, predicted) -> np.ndarray:
-    """|rho_hat(t) - predicted(t)| / se(t) per shift; 0 where they agree exactly (the gaps all 0), infinite where
-    they differ with no spread."""
-    gap = np.abs(result.gap_mean / result.pooled_mean - np.asarray(predicted, np.float64))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(gap == 0, 0.0, gap / moment_standard_error(result, config, predicted))
 
 
 def _exact_checks(result: Result, config: Config) -> list[Check]:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import jax
 import jax.numpy as jnp
 import numpy as np
+import scipy.linalg
 import optax
 import sympy as sp
 
@@ -189,10 +190,7 @@ class Result:
 
 def hadamard(size: int) -> np.ndarray:
     """The Sylvester-Hadamard matrix of ``size`` (a power of 2), divided by sqrt(size): orthogonal."""
-    H = np.ones((1, 1))
-    while H.shape[0] < size:
-        H = np.block([[H, H], [H, -H]])
-    return H / np.sqrt(size)
+    return scipy.linalg.hadamard(size, dtype=np.float64) / np.sqrt(size)
 
 
 def exact_orthogonal(key: jax.Array, size: int) -> jax.Array:

@@ -32,19 +32,12 @@ from fractions import Fraction
 
 import jax
 import numpy as np
+import scipy.linalg
 
 GRID_BITS = 12
 """Singular values are integer multiples of 2^-GRID_BITS."""
 ROOT_BITS = 120
 """Bits of the integer square root of the exact ratios."""
-
-
-def hadamard(size: int) -> np.ndarray:
-    """The Sylvester–Hadamard matrix of order ``size`` (a power of two), entries +-1, as float64."""
-    matrix = np.ones((1, 1))
-    while matrix.shape[0] < size:
-        matrix = np.block([[matrix, matrix], [matrix, -matrix]])
-    return matrix
 
 
 def is_power_of_four(value) -> bool:
@@ -96,8 +89,8 @@ def least_squares(rng: np.random.Generator, n: int, d: int, mu: float, L: float)
     order = rng.permutation(d)
     integers = singular_integers(n, d, mu, L)[order]
     s = integers / 2.0**GRID_BITS
-    left = row_signs[:, None] * hadamard(n)[:, columns]
-    right = col_signs[:, None] * hadamard(d)
+    left = row_signs[:, None] * scipy.linalg.hadamard(n, dtype=np.float64)[:, columns]
+    right = col_signs[:, None] * scipy.linalg.hadamard(d, dtype=np.float64)
     X = (left * s) @ right.T / math.sqrt(n * d)
     exact = (left.astype(np.int64) * integers) @ right.T.astype(np.int64)
     if not (np.array_equal(X * 2**GRID_BITS * math.sqrt(n * d), exact)
